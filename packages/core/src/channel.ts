@@ -1,0 +1,137 @@
+import { createStore } from 'zustand/vanilla';
+import type { StoreApi } from 'zustand/vanilla';
+import type { ServerError } from './errors';
+import type { StandardSchemaV1 } from './standard-schema';
+
+/**
+ * `idle`: nobody listens, not subscribed on the wire. `subscribing`: asked (or will ask once open) and
+ * waiting for the server's confirmation. `subscribed`: confirmed (raw protocols: sent). `error`: the
+ * server refused the subscription (see `error`).
+ */
+export type ChannelStatus = 'idle' | 'subscribing' | 'subscribed' | 'error';
+
+export interface ChannelState<T = unknown> {
+  readonly name: string;
+  readonly status: ChannelStatus;
+  /** The latest message, undefined until the first. */
+  readonly data: T | undefined;
+  /** The latest message's seq (protocol v1); what a resubscription asks the server to replay after. */
+  readonly seq: number | undefined;
+  readonly lastMessageAt: number | undefined;
+  /** The last messages, oldest first, bounded by the largest `history` any current subscriber asked for. */
+  readonly history: readonly T[];
+  /**
+   * After a resubscription: `true` when the server replayed everything missed, `false` when its replay
+   * buffer no longer reached back (messages were lost: refetch), undefined before any resubscription.
+   */
+  readonly resumed: boolean | undefined;
+  readonly error: ServerError | undefined;
+  /** Messages received on this channel since the connection was created. */
+  readonly count: number;
+}
+
+/** A read-only view of a zustand store: only the engine writes. Fits zustand's `useStore`. */
+export type ReadonlyStore<T> = Pick<StoreApi<T>, 'getState' | 'getInitialState' | 'subscribe'>;
+
+export interface MessageMeta {
+  readonly channel: string;
+  readonly seq: number | undefined;
+  readonly receivedAt: number;
+}
+
+export type ChannelListener<T = unknown> = (data: T, meta: MessageMeta) => void;
+
+export interface SubscribeOptions<T = unknown> {
+  /** Keep the last `history` messages in the channel store (the largest request of current subscribers wins). */
+  history?: number;
+  /** Validate (and possibly transform) each payload; failures are dropped, counted and reported. */
+  schema?: StandardSchemaV1<unknown, T>;
+}
+
+interface Subscriber {
+  readonly listener: ChannelListener;
+  readonly history: number;
+}
+
+/** Engine-side bookkeeping of one channel. Its store is what hooks and components read. */
+export class ChannelEntry {
+  readonly store: StoreApi<ChannelState>;
+  readonly subscribers = new Set<Subscriber>();
+  schema: StandardSchemaV1 | undefined;
+  graceTimer: unknown;
+  /** Subscribed (or subscribe sent) on the current socket. */
+  onWire = false;
+  /** Serialises async schema validation so messages still arrive in order. */
+  validation: Promise<void> | undefined;
+  private historyLimit = 0;
+
+  constructor(readonly name: string) {
+    const initial: ChannelState = {
+      name,
+      status: 'idle',
+      data: undefined,
+      seq: undefined,
+      lastMessageAt: undefined,
+      history: [],
+      resumed: undefined,
+      error: undefined,
+      count: 0,
+    };
+    this.store = createStore<ChannelState>()(() => initial);
+  }
+
+  get refs(): number {
+    return this.subscribers.size;
+  }
+
+  add(listener: ChannelListener, history: number): Subscriber {
+    const subscriber = { listener, history };
+    this.subscribers.add(subscriber);
+    this.recomputeHistoryLimit();
+    return subscriber;
+  }
+
+  remove(subscriber: Subscriber): void {
+    this.subscribers.delete(subscriber);
+    this.recomputeHistoryLimit();
+  }
+
+  private recomputeHistoryLimit(): void {
+    let limit = 0;
+    for (const s of this.subscribers) if (s.history > limit) limit = s.history;
+    this.historyLimit = limit;
+    const { history } = this.store.getState();
+    if (history.length > limit)
+      this.store.setState({ history: limit === 0 ? [] : history.slice(history.length - limit) });
+  }
+
+  /** Writes the message into the store, then calls listeners. Returns listener errors for reporting. */
+  deliver(data: unknown, seq: number | undefined, at: number, onListenerError: (error: unknown) => void): void {
+    const state = this.store.getState();
+    let history = state.history;
+    const limit = this.historyLimit;
+    if (limit > 0) {
+      // A new array per message keeps snapshots immutable for selectors; bounded by `limit`.
+      const start = history.length >= limit ? history.length - limit + 1 : 0;
+      const next = history.slice(start);
+      next.push(data);
+      history = next;
+    }
+    this.store.setState({
+      data,
+      seq: seq ?? state.seq,
+      lastMessageAt: at,
+      history,
+      count: state.count + 1,
+    });
+    if (this.subscribers.size === 0) return;
+    const meta: MessageMeta = { channel: this.name, seq, receivedAt: at };
+    for (const s of this.subscribers) {
+      try {
+        s.listener(data, meta);
+      } catch (error) {
+        onListenerError(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import type { DecodeResult, InboundEvent, InboundFrame, Protocol } from './types';
+import { stringifyOrDrop } from './serialize';
+
+/** The name and WebSocket subprotocol of Socketboard's wire protocol v1. */
+export const SOCKETBOARD_V1 = 'socketboard.v1';
+
+// Failures that carry no frame-specific detail are shared, so garbage input costs no allocation.
+const BINARY: DecodeResult = Object.freeze({ ok: false, reason: `binary frame, but ${SOCKETBOARD_V1} is text-only` });
+const NOT_JSON: DecodeResult = Object.freeze({ ok: false, reason: 'not JSON' });
+const NOT_OBJECT: DecodeResult = Object.freeze({ ok: false, reason: 'not an object' });
+const MISSING_TYPE: DecodeResult = Object.freeze({ ok: false, reason: 'missing frame type (key "t")' });
+
+type Frame = Record<string, unknown>;
+
+/**
+ * Socketboard's wire protocol v1: JSON text frames, one object each, the frame type in `t`.
+ *
+ * Client → server: `sub {ch, since?}`, `unsub {ch}`, `pub {ch, d, id?}`, `ping {ts}`, `auth {token}`,
+ * `hello {sid?}`. Server → client: `msg {ch, seq, d}`, `subd {ch, seq?, resumed?}`, `ack {id}`,
+ * `nack {id, code?, reason?}`, `pong {ts?}`, `welcome {sid, resumed?}`, `err {code?, reason?, ch?}`.
+ * Optional fields may also be `null` (servers in many languages write absent values that way).
+ */
+export function socketboardProtocol(): Protocol {
+  return {
+    name: SOCKETBOARD_V1,
+    subprotocol: SOCKETBOARD_V1,
+    acks: true,
+    replay: true,
+    decode,
+    // Built by concatenation rather than JSON.stringify({...}): one string, no throwaway object.
+    encodePublish(channel, data, id) {
+      const d = stringifyOrDrop(data, channel);
+      return (
+        '{"t":"pub","ch":' +
+        JSON.stringify(channel) +
+        ',"d":' +
+        d +
+        (id === undefined ? '}' : ',"id":' + JSON.stringify(id) + '}')
+      );
+    },
+    encodeSubscribe(channel, since) {
+      return (
+        '{"t":"sub","ch":' +
+        JSON.stringify(channel) +
+        (since === undefined ? '}' : ',"since":' + JSON.stringify(since) + '}')
+      );
+    },
+    encodeUnsubscribe(channel) {
+      return '{"t":"unsub","ch":' + JSON.stringify(channel) + '}';
+    },
+    encodePing(ts) {
+      return '{"t":"ping","ts":' + JSON.stringify(ts) + '}';
+    },
+    encodeAuth(token) {
+      return '{"t":"auth","token":' + JSON.stringify(token) + '}';
+    },
+    // Always sent, even without a session id: it is how the server knows to issue one.
+    encodeHello(sessionId) {
+      return sessionId === undefined ? '{"t":"hello"}' : '{"t":"hello","sid":' + JSON.stringify(sessionId) + '}';
+    },
+  };
+}
+
+function decode(frame: InboundFrame): DecodeResult {
+  if (typeof frame !== 'string') return BINARY;
+  // No cheap "starts with {" shortcut: a valid frame must be parsed anyway, and an invalid one
+  // must be parsed to tell "not JSON" from "not an object".
+  let value: unknown;
+  try {
+    value = JSON.parse(frame);
+  } catch {
+    return NOT_JSON;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return NOT_OBJECT;
+  const f = value as Frame;
+  switch (f.t) {
+    case 'msg':
+      return decodeMsg(f);
+    case 'subd':
+      return decodeSubd(f);
+    case 'ack':
+      return isId(f.id) ? ok({ type: 'ack', id: f.id }) : fail(f, 'ack.id must be a non-empty string');
+    case 'nack':
+      return decodeNack(f);
+    case 'pong':
+      return decodePong(f);
+    case 'welcome':
+      return decodeWelcome(f);
+    case 'err':
+      return decodeErr(f);
+    case undefined:
+      return MISSING_TYPE;
+    default:
+      return fail(f, `unknown frame type ${describeType(f.t)}`);
+  }
+}
+
+// The hot path: every channel message goes through here.
+function decodeMsg(f: Frame): DecodeResult {
+  const ch = f.ch;
+  if (typeof ch !== 'string' || ch.length === 0) return fail(f, 'msg.ch must be a non-empty string');
+  const seq = f.seq;
+  if (!isSeq(seq)) return fail(f, 'msg.seq must be a non-negative integer');
+  const d = f.d;
+  // JSON has no undefined, so undefined here means the key is absent; `"d": null` is a valid payload.
+  if (d === undefined) return fail(f, 'msg.d is missing');
+  return { ok: true, event: { type: 'message', channel: ch, data: d, seq } };
+}
+
+function decodeSubd(f: Frame): DecodeResult {
+  const ch = f.ch;
+  if (typeof ch !== 'string' || ch.length === 0) return fail(f, 'subd.ch must be a non-empty string');
+  const resumed = f.resumed;
+  if (resumed != null && typeof resumed !== 'boolean') return fail(f, 'subd.resumed must be a boolean');
+  // A server that does not report `resumed` is trusted to have replayed everything.
+  const res = resumed ?? true;
+  const seq = f.seq;
+  if (seq == null) return ok({ type: 'subscribed', channel: ch, resumed: res });
+  if (!isSeq(seq)) return fail(f, 'subd.seq must be a non-negative integer');
+  return ok({ type: 'subscribed', channel: ch, seq, resumed: res });
+}
+
+function decodeNack(f: Frame): DecodeResult {
+  if (!isId(f.id)) return fail(f, 'nack.id must be a non-empty string');
+  const code = f.code;
+  if (code != null && typeof code !== 'string') return fail(f, 'nack.code must be a string');
+  const reason = f.reason;
+  if (reason != null && typeof reason !== 'string') return fail(f, 'nack.reason must be a string');
+  return ok({ type: 'nack', id: f.id, code: code ?? 'nack', reason: reason ?? '' });
+}
+
+function decodePong(f: Frame): DecodeResult {
+  const ts = f.ts;
+  if (ts == null) return ok({ type: 'pong' });
+  // JSON.parse turns 1e400 into Infinity, which would poison RTT statistics.
+  if (typeof ts !== 'number' || !Number.isFinite(ts)) return fail(f, 'pong.ts must be a finite number');
+  return ok({ type: 'pong', ts });
+}
+
+function decodeWelcome(f: Frame): DecodeResult {
+  const sid = f.sid;
+  if (typeof sid !== 'string' || sid.length === 0) return fail(f, 'welcome.sid must be a non-empty string');
+  const resumed = f.resumed;
+  if (resumed != null && typeof resumed !== 'boolean') return fail(f, 'welcome.resumed must be a boolean');
+  return ok({ type: 'welcome', sessionId: sid, resumed: resumed ?? false });
+}
+
+// Lenient about absent fields: dropping an `err` frame for a missing code would hide the server's problem.
+function decodeErr(f: Frame): DecodeResult {
+  const code = f.code;
+  if (code != null && typeof code !== 'string') return fail(f, 'err.code must be a string');
+  const reason = f.reason;
+  if (reason != null && typeof reason !== 'string') return fail(f, 'err.reason must be a string');
+  const ch = f.ch;
+  if (ch != null && (typeof ch !== 'string' || ch.length === 0)) return fail(f, 'err.ch must be a non-empty string');
+  const event: InboundEvent =
+    ch == null
+      ? { type: 'error', code: code ?? 'error', reason: reason ?? '' }
+      : { type: 'error', code: code ?? 'error', reason: reason ?? '', channel: ch };
+  return ok(event);
+}
+
+function isSeq(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function ok(event: InboundEvent): DecodeResult {
+  return { ok: true, event };
+}
+
+/** A failure, attributed to the frame's channel when it names one so the engine can report it there. */
+function fail(f: Frame, reason: string): DecodeResult {
+  const ch = f.ch;
+  return typeof ch === 'string' && ch.length > 0 ? { ok: false, reason, channel: ch } : { ok: false, reason };
+}
+
+function describeType(t: unknown): string {
+  if (typeof t !== 'string') return `${JSON.stringify(t).slice(0, 40)} (not a string)`;
+  return JSON.stringify(t.length > 40 ? t.slice(0, 40) + '…' : t);
+}

@@ -1,0 +1,209 @@
+import type { StorageAdapter, Timers } from './environment';
+import type { OutboundQueue, QueueEntry } from './queue';
+
+/*
+ * Stored format, version 1: `{"v":1,"entries":[{"f":"<text frame>","ch":"<channel>","id":"<ack id>"}]}`,
+ * oldest first; `ch` and `id` are left out when absent. Only text frames are persisted: binary
+ * frames have no faithful JSON form, so they are left out of what is stored (they stay in the live
+ * queue and are sent as usual if the page is not reloaded first). An empty queue removes the key.
+ */
+const VERSION = 1;
+
+interface StoredEntry {
+  f: string;
+  ch?: string;
+  id?: string;
+}
+
+export interface QueuePersistence {
+  /** Writes the queue now instead of at the end of the current burst of changes. */
+  flush(): void;
+  /** Stops following the queue and cancels a pending write. A write already under way completes. */
+  stop(): void;
+}
+
+/**
+ * Keeps `storage[key]` in step with `queue`. Changes are coalesced into one write per burst (a
+ * `timers.setTimeout(…, 0)` after the first change), a write identical to the last one is skipped,
+ * and writes to an async storage never overlap, so the last state always lands last.
+ * Failures of the storage (thrown or rejected) go to `onError`, never to the caller.
+ *
+ * Call {@link loadPersistedQueue} before this: the first write replaces whatever was stored.
+ */
+export function persistQueue(
+  queue: OutboundQueue,
+  storage: StorageAdapter,
+  key: string,
+  timers: Timers,
+  onError: (err: unknown) => void,
+): QueuePersistence {
+  let timer: unknown;
+  let scheduled = false;
+  let writing = false;
+  // A write was asked for while an async one was under way; done once that one settles.
+  let pending = false;
+  let stopped = false;
+  // What the last successful write left in storage (`null` = removed); `undefined` = not known.
+  let lastWritten: string | null | undefined;
+
+  const fire = (): void => {
+    scheduled = false;
+    timer = undefined;
+    save();
+  };
+
+  const schedule = (): void => {
+    if (stopped || scheduled) return;
+    scheduled = true;
+    try {
+      timer = timers.setTimeout(fire, 0);
+    } catch (error) {
+      scheduled = false;
+      onError(error);
+    }
+  };
+
+  const cancel = (): void => {
+    if (!scheduled) return;
+    scheduled = false;
+    timers.clearTimeout(timer);
+    timer = undefined;
+  };
+
+  const settled = (): void => {
+    writing = false;
+    if (pending) {
+      pending = false;
+      save();
+    }
+  };
+
+  function save(): void {
+    if (writing) {
+      pending = true;
+      return;
+    }
+    const value = serializeEntries(queue.toArray());
+    if (value === lastWritten) return;
+    let result: void | Promise<void>;
+    try {
+      result = value === null ? storage.removeItem(key) : storage.setItem(key, value);
+    } catch (error) {
+      lastWritten = undefined;
+      onError(error);
+      return;
+    }
+    if (!isThenable(result)) {
+      lastWritten = value;
+      return;
+    }
+    writing = true;
+    void Promise.resolve(result)
+      .then(
+        () => {
+          lastWritten = value;
+        },
+        (error: unknown) => {
+          lastWritten = undefined;
+          onError(error);
+        },
+      )
+      .finally(settled);
+  }
+
+  const unsubscribe = queue.subscribe(schedule);
+
+  return {
+    flush() {
+      cancel();
+      save();
+    },
+    stop() {
+      stopped = true;
+      pending = false;
+      cancel();
+      unsubscribe();
+    },
+  };
+}
+
+/**
+ * Reads the queue stored under `key`. Never throws: a missing key gives no entries; data that is
+ * corrupt or of an unknown version gives no entries, counts what was lost in `discarded` (a blob that
+ * cannot be read at all counts as 1) and removes the key; entries that are individually unreadable
+ * are discarded and counted, and the key is rewritten without them. Storage failures go to `onError`.
+ */
+export async function loadPersistedQueue(
+  storage: StorageAdapter,
+  key: string,
+  onError: (err: unknown) => void = () => {},
+): Promise<{ entries: QueueEntry[]; discarded: number }> {
+  let raw: string | null;
+  try {
+    raw = await storage.getItem(key);
+  } catch (error) {
+    onError(error);
+    return { entries: [], discarded: 0 };
+  }
+  if (raw === null || raw === undefined) return { entries: [], discarded: 0 };
+
+  const { entries, discarded } = parseStored(raw);
+  if (discarded > 0) {
+    const rewritten = serializeEntries(entries);
+    try {
+      await (rewritten === null ? storage.removeItem(key) : storage.setItem(key, rewritten));
+    } catch (error) {
+      onError(error);
+    }
+  }
+  return { entries, discarded };
+}
+
+function serializeEntries(entries: readonly QueueEntry[]): string | null {
+  const stored: StoredEntry[] = [];
+  for (const entry of entries) {
+    if (typeof entry.frame !== 'string') continue;
+    const item: StoredEntry = { f: entry.frame };
+    if (entry.channel !== undefined) item.ch = entry.channel;
+    if (entry.ackId !== undefined) item.id = entry.ackId;
+    stored.push(item);
+  }
+  return stored.length === 0 ? null : JSON.stringify({ v: VERSION, entries: stored });
+}
+
+function parseStored(raw: string): { entries: QueueEntry[]; discarded: number } {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { entries: [], discarded: 1 };
+  }
+  if (typeof data !== 'object' || data === null) return { entries: [], discarded: 1 };
+  const { v, entries: stored } = data as { v?: unknown; entries?: unknown };
+  if (!Array.isArray(stored)) return { entries: [], discarded: 1 };
+  if (v !== VERSION) return { entries: [], discarded: Math.max(1, stored.length) };
+
+  const entries: QueueEntry[] = [];
+  let discarded = 0;
+  for (const item of stored as unknown[]) {
+    const entry = toEntry(item);
+    if (entry === undefined) discarded++;
+    else entries.push(entry);
+  }
+  return { entries, discarded };
+}
+
+function toEntry(item: unknown): QueueEntry | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const { f, ch, id } = item as { f?: unknown; ch?: unknown; id?: unknown };
+  if (typeof f !== 'string') return undefined;
+  if (ch !== undefined && typeof ch !== 'string') return undefined;
+  if (id !== undefined && typeof id !== 'string') return undefined;
+  // Keys are only set when present, so restored entries look exactly like freshly queued ones.
+  if (ch === undefined) return id === undefined ? { frame: f } : { frame: f, ackId: id };
+  return id === undefined ? { frame: f, channel: ch } : { frame: f, channel: ch, ackId: id };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+}
