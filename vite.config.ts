@@ -17,6 +17,41 @@ export default defineConfig({
           hookTimeout: 20_000,
         },
       },
+      {
+        // Components and hooks in jsdom, sockets mocked by msw.
+        extends: true,
+        test: {
+          name: 'react',
+          root: 'packages/react',
+          environment: 'jsdom',
+          include: ['src/**/*.test.{ts,tsx}'],
+          exclude: ['src/**/*.node.test.{ts,tsx}'],
+          typecheck: { enabled: true, include: ['src/**/*.test-d.{ts,tsx}'], tsconfig: './tsconfig.json' },
+          testTimeout: 20_000,
+        },
+      },
+      {
+        // Hooks against a real `ws` server: jsdom's WebSocket cannot reach one under Vitest.
+        extends: true,
+        test: {
+          name: 'react-node',
+          root: 'packages/react',
+          environment: 'node',
+          include: ['src/**/*.node.test.{ts,tsx}'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          root: 'packages/server',
+          environment: 'node',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
     ],
   },
 });

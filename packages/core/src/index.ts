@@ -37,7 +37,7 @@ export type {
   UrlProvider,
 } from './options';
 export { backoffDelay, createClassifyClose, defaultClassifyClose, DEFAULT_CLOSE_CODES } from './backoff';
-export { socketboardProtocol } from './protocol/socketboard';
+export { socketboardProtocol, SOCKETBOARD_V1 } from './protocol/socketboard';
 export { rawJsonProtocol } from './protocol/raw-json';
 export type { RawJsonProtocolOptions } from './protocol/raw-json';
 export type { DecodeResult, InboundEvent, InboundFrame, OutboundFrame, Protocol } from './protocol/types';

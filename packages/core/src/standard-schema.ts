@@ -31,9 +31,7 @@ export function describeIssues(
     .slice(0, 3)
     .map((issue) => {
       const path = issue.path
-        ?.map((p) =>
-          typeof p === 'object' && p !== null && 'key' in p ? String(p.key) : String(p),
-        )
+        ?.map((p) => (typeof p === 'object' && p !== null && 'key' in p ? String(p.key) : String(p)))
         .join('.');
       return path ? `${path}: ${issue.message}` : issue.message;
     })

@@ -2,10 +2,11 @@ import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { createFaultProxy } from './fault-proxy';
 import type { FaultProxy } from './fault-proxy';
 import { getFreePort } from './free-port';
-import { waitFor } from './test-server';
+import { createTestServer, waitFor } from './test-server';
 
 /** A raw TCP endpoint whose traffic and fate the tests read. */
 interface Peer {
@@ -339,5 +340,38 @@ describe('createFaultProxy', () => {
     await expect(createFaultProxy({ targetPort: echo.port, port: echo.port })).rejects.toThrow(
       `cannot listen on 127.0.0.1:${echo.port}`,
     );
+  });
+
+  it('between a WebSocket client and the test server: cut() gives the client 1006, stall() swallows a ping', async () => {
+    const server = await createTestServer();
+    cleanups.push(() => server.close());
+    const proxy = await startProxy(server.port);
+    const connectThrough = async (): Promise<{ ws: WebSocket; frames: string[]; closeCode?: number }> => {
+      const ws = new WebSocket(proxy.url, ['socketboard.v1']);
+      const client: { ws: WebSocket; frames: string[]; closeCode?: number } = { ws, frames: [] };
+      ws.on('message', (data) => client.frames.push((data as Buffer).toString('utf8')));
+      ws.on('close', (code) => (client.closeCode = code));
+      ws.on('error', () => {});
+      cleanups.push(() => ws.terminate());
+      await new Promise((resolve) => ws.once('open', resolve));
+      return client;
+    };
+
+    const first = await connectThrough();
+    proxy.cut();
+    await waitFor(() => first.closeCode !== undefined && server.connections === 0);
+    expect(first.closeCode).toBe(1006);
+
+    const second = await connectThrough();
+    proxy.stall();
+    second.ws.send(JSON.stringify({ t: 'ping', ts: 1 }));
+    await waitFor(() => proxy.droppedBytes > 0);
+    proxy.resume();
+    second.ws.send(JSON.stringify({ t: 'ping', ts: 2 }));
+
+    await waitFor(() => second.frames.length > 0);
+    expect(second.frames).toEqual(['{"t":"pong","ts":2}']);
+    expect(server.received).toEqual([{ t: 'ping', ts: 2 }]);
+    expect(second.closeCode).toBeUndefined();
   });
 });

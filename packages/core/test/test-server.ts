@@ -174,6 +174,9 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     const state = channels.get(channel);
     const current = state?.seq ?? 0;
     let resumed = true;
+    // A client ahead of us saw messages this server no longer knows (it lost state, e.g. restarted
+    // without persistence): nothing can be replayed, and the client must follow our seq down.
+    if (since !== undefined && since > current) resumed = false;
     if (state !== undefined && since !== undefined && since < current) {
       const oldest = state.buffer[0]?.seq;
       resumed = oldest !== undefined && oldest <= since + 1;

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite';
+
+// Node library build: ESM only; declarations from `tsc -p tsconfig.build.json` into the same dist.
+export default defineConfig({
+  build: {
+    ssr: true,
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    target: 'node20',
+    rollupOptions: { external: [/^node:/, /^ws($|\/)/, /^ioredis/, /^@socketboard\//] },
+  },
+});
