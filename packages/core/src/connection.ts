@@ -4,7 +4,7 @@ import { backoffDelay } from './backoff';
 import { ChannelEntry } from './channel';
 import type { ChannelListener, ChannelState, ReadonlyStore, SubscribeOptions } from './channel';
 import { Emitter } from './emitter';
-import type { SignalEvent, WebSocketLike } from './environment';
+import type { SignalEvent, StorageAdapter, WebSocketLike } from './environment';
 import {
   AckTimeoutError,
   ConnectionClosedError,
@@ -26,6 +26,7 @@ import { frameByteLength, utf8ByteLength } from './protocol/utf8';
 import { OutboundQueue } from './queue';
 import type { QueueEntry } from './queue';
 import { loadPersistedQueue, persistQueue } from './queue-storage';
+import type { PersistSource } from './queue-storage';
 import { resolveOptions } from './resolve-options';
 import type { ResolvedOptions } from './resolve-options';
 import { describeIssues } from './standard-schema';
@@ -177,7 +178,8 @@ class ConnectionImpl {
   private lastStateWriteAt = 0;
   private unsubscribeSignals: (() => void) | undefined;
   private persistence: { flush(): void; stop(): void } | undefined;
-  private restoredQueue = false;
+  private restoring: Promise<void> | undefined;
+  private readonly persistListeners = new Set<() => void>();
   private idPrefix: string;
   private idCounter = 0;
 
@@ -260,16 +262,56 @@ class ConnectionImpl {
       this.setState({ online: this.o.signals.isOnline(), visible: this.o.signals.isVisible() });
     }
     if (!this.timers.has('sample')) this.scheduleSample();
-    if (this.o.queue.storage !== undefined && this.persistence === undefined) {
-      const storage = this.o.queue.storage;
-      this.persistence = persistQueue(this.queue, storage, this.o.queue.storageKey, this.o.timers, (error) =>
-        this.report(new SocketboardError('storage', `Could not persist the outbound queue: ${String(error)}`)),
-      );
-      if (!this.restoredQueue) {
-        this.restoredQueue = true;
-        void this.restoreQueue();
-      }
+    const storage = this.o.queue.storage;
+    if (storage !== undefined && this.persistence === undefined) {
+      // Restore before persisting: the first write replaces what is stored.
+      this.restoring ??= this.restoreQueue(storage);
+      void this.restoring.then(() => {
+        if (!this.wanted || this.persistence !== undefined) return;
+        this.persistence = persistQueue(
+          this.persistSource(),
+          storage,
+          this.o.queue.storageKey,
+          this.o.timers,
+          (error) =>
+            this.report(
+              new SocketboardError('storage', `Could not persist the outbound queue: ${errorMessage(error)}`),
+            ),
+        );
+        // Publishes made while restoring are not saved yet.
+        this.persistChanged();
+      });
     }
+  }
+
+  /**
+   * What survives a reload: publishes written but not yet acked (they would be lost otherwise), then
+   * the queue, plus the session id so the server recognises resent ids.
+   */
+  private persistSource(): PersistSource {
+    return {
+      toArray: () => {
+        const entries: QueueEntry[] = [];
+        for (const flight of this.inFlight.values()) {
+          if (flight.sent) entries.push({ frame: flight.frame, channel: flight.channel, ackId: flight.id });
+        }
+        for (const entry of this.queue.toArray()) entries.push(entry);
+        return entries;
+      },
+      subscribe: (listener) => {
+        const offQueue = this.queue.subscribe(listener);
+        this.persistListeners.add(listener);
+        return () => {
+          offQueue();
+          this.persistListeners.delete(listener);
+        };
+      },
+      sessionId: () => this.store.getState().sessionId,
+    };
+  }
+
+  private persistChanged(): void {
+    for (const listener of this.persistListeners) listener();
   }
 
   private stopEnvironment(): void {
@@ -277,15 +319,30 @@ class ConnectionImpl {
     this.unsubscribeSignals = undefined;
   }
 
-  private async restoreQueue(): Promise<void> {
-    const storage = this.o.queue.storage;
-    if (storage === undefined) return;
-    const { entries, discarded } = await loadPersistedQueue(storage, this.o.queue.storageKey);
+  private async restoreQueue(storage: StorageAdapter): Promise<void> {
+    const { entries, discarded, sessionId } = await loadPersistedQueue(storage, this.o.queue.storageKey, (error) =>
+      this.report(new SocketboardError('storage', `Could not read the persisted queue: ${errorMessage(error)}`)),
+    );
     if (discarded > 0) {
       this.collector.recordDropped(discarded);
       this.report(new MessageDroppedError('unserializable', `${discarded} persisted frame(s) were unreadable.`));
     }
+    if (sessionId !== undefined && this.store.getState().sessionId === undefined) this.setState({ sessionId });
     if (entries.length === 0) return;
+    for (const entry of entries) {
+      // The promise of a restored acked publish died with the previous page; track it anyway so it is
+      // resent after a drop, and report its fate through on('error') instead.
+      if (entry.ackId !== undefined && !this.inFlight.has(entry.ackId)) {
+        this.track(
+          entry.ackId,
+          entry.channel ?? '',
+          entry.frame,
+          this.o.ackTimeoutMs,
+          () => {},
+          (error) => this.report(error),
+        );
+      }
+    }
     const removed = this.queue.unshiftMany(entries);
     for (const entry of removed) this.reportDrop(entry, 'queue-overflow', 'the restored queue exceeded queue.max.');
     this.drain();
@@ -340,6 +397,8 @@ class ConnectionImpl {
   }
 
   private async openSocketAsync(generation: number): Promise<void> {
+    // The restored queue and session id must be in place before hello and the queue flush.
+    if (this.restoring !== undefined) await this.restoring;
     const { attempt } = this.store.getState();
     let url: string;
     let token: string | undefined;
@@ -624,18 +683,31 @@ class ConnectionImpl {
       return Promise.reject(dropped);
     }
     return new Promise<Ack>((resolve, reject) => {
-      const flight: InFlight = { id, channel, frame, sent: false, timer: undefined, resolve, reject };
-      this.inFlight.set(id, flight);
-      flight.timer = this.o.timers.setTimeout(() => {
-        if (this.inFlight.get(id) !== flight) return;
-        this.inFlight.delete(id);
-        // Still queued: it will never be wanted now, so do not send it later.
-        this.queue.removeWhere((entry) => entry.ackId === id);
-        reject(new AckTimeoutError(id, channel, timeoutMs));
-      }, timeoutMs);
+      this.track(id, channel, frame, timeoutMs, resolve, reject);
       const result = this.enqueueOrSendChecked({ frame, channel, ackId: id });
       if (result instanceof MessageDroppedError) this.settleFlight(id, undefined, result);
     });
+  }
+
+  /** Registers an acked publish as in flight until its ack, nack or timeout. */
+  private track(
+    id: string,
+    channel: string,
+    frame: OutboundFrame,
+    timeoutMs: number,
+    resolve: (ack: Ack) => void,
+    reject: (error: SocketboardError) => void,
+  ): void {
+    const flight: InFlight = { id, channel, frame, sent: false, timer: undefined, resolve, reject };
+    this.inFlight.set(id, flight);
+    flight.timer = this.o.timers.setTimeout(() => {
+      if (this.inFlight.get(id) !== flight) return;
+      this.inFlight.delete(id);
+      // Still queued: it will never be wanted now, so do not send it later.
+      this.queue.removeWhere((entry) => entry.ackId === id);
+      this.persistChanged();
+      reject(new AckTimeoutError(id, channel, timeoutMs));
+    }, timeoutMs);
   }
 
   private enqueueOrSend(entry: QueueEntry): SendResult {
@@ -692,7 +764,10 @@ class ConnectionImpl {
     );
     if (entry.ackId !== undefined) {
       const flight = this.inFlight.get(entry.ackId);
-      if (flight !== undefined) flight.sent = true;
+      if (flight !== undefined && !flight.sent) {
+        flight.sent = true;
+        this.persistChanged();
+      }
     }
     if (socket.bufferedAmount > this.o.backpressure.highWaterMark) this.startBackpressure();
     return true;
@@ -755,6 +830,7 @@ class ConnectionImpl {
     if (flight === undefined) return;
     this.inFlight.delete(id);
     this.o.timers.clearTimeout(flight.timer);
+    if (flight.sent) this.persistChanged();
     if (error !== undefined) flight.reject(error);
     else flight.resolve(ack ?? { id, channel: flight.channel });
   }
@@ -836,6 +912,7 @@ class ConnectionImpl {
         return;
       case 'welcome':
         this.setState({ sessionId: event.sessionId });
+        this.persistChanged();
         return;
       case 'error': {
         const error = new ServerError(event.code, event.reason, event.channel);
@@ -982,6 +1059,12 @@ class ConnectionImpl {
       active = false;
       entry.remove(subscriber);
       if (entry.refs > 0) return;
+      if (!this.wanted) {
+        // Not connected (idle, closed, failed): nothing on the wire to keep warm, and a grace timer
+        // armed now would outlive close() (e.g. components unmounting after their provider closed).
+        this.retireChannel(entry);
+        return;
+      }
       this.timers.set(`grace:${channel}`, this.o.channelGraceMs, () => {
         if (entry.refs === 0) this.retireChannel(entry);
       });

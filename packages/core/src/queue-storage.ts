@@ -1,9 +1,11 @@
 import type { StorageAdapter, Timers } from './environment';
-import type { OutboundQueue, QueueEntry } from './queue';
+import type { QueueEntry } from './queue';
 
 /*
- * Stored format, version 1: `{"v":1,"entries":[{"f":"<text frame>","ch":"<channel>","id":"<ack id>"}]}`,
- * oldest first; `ch` and `id` are left out when absent. Only text frames are persisted: binary
+ * Stored format, version 1: `{"v":1,"sid":"<session>","entries":[{"f":"<text frame>","ch":"<channel>","id":"<ack id>"}]}`,
+ * oldest first; `sid`, `ch` and `id` are left out when absent. The session id travels with the
+ * entries so that a reloaded page presents the same session and the server can drop acked
+ * publishes it already delivered. Only text frames are persisted: binary
  * frames have no faithful JSON form, so they are left out of what is stored (they stay in the live
  * queue and are sent as usual if the page is not reloaded first). An empty queue removes the key.
  */
@@ -13,6 +15,14 @@ interface StoredEntry {
   f: string;
   ch?: string;
   id?: string;
+}
+
+/** What is persisted: the outbound queue itself, or a view that also holds sent-but-unacked publishes. */
+export interface PersistSource {
+  toArray(): readonly QueueEntry[];
+  /** Calls `listener` after every change worth saving; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  sessionId?(): string | undefined;
 }
 
 export interface QueuePersistence {
@@ -31,7 +41,7 @@ export interface QueuePersistence {
  * Call {@link loadPersistedQueue} before this: the first write replaces whatever was stored.
  */
 export function persistQueue(
-  queue: OutboundQueue,
+  queue: PersistSource,
   storage: StorageAdapter,
   key: string,
   timers: Timers,
@@ -83,7 +93,7 @@ export function persistQueue(
       pending = true;
       return;
     }
-    const value = serializeEntries(queue.toArray());
+    const value = serializeEntries(queue.toArray(), queue.sessionId?.());
     if (value === lastWritten) return;
     let result: void | Promise<void>;
     try {
@@ -137,7 +147,7 @@ export async function loadPersistedQueue(
   storage: StorageAdapter,
   key: string,
   onError: (err: unknown) => void = () => {},
-): Promise<{ entries: QueueEntry[]; discarded: number }> {
+): Promise<{ entries: QueueEntry[]; discarded: number; sessionId?: string }> {
   let raw: string | null;
   try {
     raw = await storage.getItem(key);
@@ -147,19 +157,19 @@ export async function loadPersistedQueue(
   }
   if (raw === null || raw === undefined) return { entries: [], discarded: 0 };
 
-  const { entries, discarded } = parseStored(raw);
+  const { entries, discarded, sessionId } = parseStored(raw);
   if (discarded > 0) {
-    const rewritten = serializeEntries(entries);
+    const rewritten = serializeEntries(entries, sessionId);
     try {
       await (rewritten === null ? storage.removeItem(key) : storage.setItem(key, rewritten));
     } catch (error) {
       onError(error);
     }
   }
-  return { entries, discarded };
+  return sessionId === undefined ? { entries, discarded } : { entries, discarded, sessionId };
 }
 
-function serializeEntries(entries: readonly QueueEntry[]): string | null {
+function serializeEntries(entries: readonly QueueEntry[], sessionId: string | undefined): string | null {
   const stored: StoredEntry[] = [];
   for (const entry of entries) {
     if (typeof entry.frame !== 'string') continue;
@@ -168,10 +178,13 @@ function serializeEntries(entries: readonly QueueEntry[]): string | null {
     if (entry.ackId !== undefined) item.id = entry.ackId;
     stored.push(item);
   }
-  return stored.length === 0 ? null : JSON.stringify({ v: VERSION, entries: stored });
+  if (stored.length === 0) return null;
+  return JSON.stringify(
+    sessionId === undefined ? { v: VERSION, entries: stored } : { v: VERSION, sid: sessionId, entries: stored },
+  );
 }
 
-function parseStored(raw: string): { entries: QueueEntry[]; discarded: number } {
+function parseStored(raw: string): { entries: QueueEntry[]; discarded: number; sessionId?: string } {
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -179,7 +192,7 @@ function parseStored(raw: string): { entries: QueueEntry[]; discarded: number } 
     return { entries: [], discarded: 1 };
   }
   if (typeof data !== 'object' || data === null) return { entries: [], discarded: 1 };
-  const { v, entries: stored } = data as { v?: unknown; entries?: unknown };
+  const { v, sid, entries: stored } = data as { v?: unknown; sid?: unknown; entries?: unknown };
   if (!Array.isArray(stored)) return { entries: [], discarded: 1 };
   if (v !== VERSION) return { entries: [], discarded: Math.max(1, stored.length) };
 
@@ -190,7 +203,7 @@ function parseStored(raw: string): { entries: QueueEntry[]; discarded: number } 
     if (entry === undefined) discarded++;
     else entries.push(entry);
   }
-  return { entries, discarded };
+  return typeof sid === 'string' && sid.length > 0 ? { entries, discarded, sessionId: sid } : { entries, discarded };
 }
 
 function toEntry(item: unknown): QueueEntry | undefined {
