@@ -52,6 +52,28 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      {
+        // Dashboard components in jsdom.
+        extends: true,
+        test: {
+          name: 'dashboard',
+          root: 'packages/dashboard',
+          environment: 'jsdom',
+          include: ['src/**/*.test.{ts,tsx}'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        // The users' test kit, exercised as users would: jsdom + msw.
+        extends: true,
+        test: {
+          name: 'testing',
+          root: 'packages/testing',
+          environment: 'jsdom',
+          include: ['src/**/*.test.{ts,tsx}'],
+          testTimeout: 20_000,
+        },
+      },
     ],
   },
 });

@@ -26,16 +26,22 @@ export interface StorageAdapter {
   removeItem(key: string): void | Promise<void>;
 }
 
+/**
+ * A handler property type that accepts handlers for richer event types too (the method-bivariance
+ * idiom of React's typings), so `ws`'s and the DOM's WebSocket classes both fit without a cast.
+ */
+type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
+
 /** The part of the standard WebSocket the engine uses, so `ws`, browsers and mocks all fit. */
 export interface WebSocketLike {
   readonly readyState: number;
   readonly bufferedAmount: number;
   readonly protocol: string;
   binaryType: string;
-  onopen: ((event: unknown) => void) | null;
-  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
+  onopen: Handler<unknown> | null;
+  onclose: Handler<{ code: number; reason: string; wasClean: boolean }> | null;
+  onerror: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
   send(data: string | ArrayBuffer | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
 }

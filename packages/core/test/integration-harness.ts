@@ -41,7 +41,7 @@ export interface Client<TChannels extends ChannelMap = ChannelMap> {
 export const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 100, factor: 2, connectTimeoutMs: 2_000 } as const;
 
 // `ws`'s event types are richer than the structural WebSocketLike; the runtime shapes match.
-const WsWebSocket = WebSocket as unknown as WebSocketConstructor;
+const WsWebSocket: WebSocketConstructor = WebSocket;
 
 /** Call at the top of a test file (or describe block): registers the afterEach clean-up. */
 export function createHarness(): Harness {

@@ -1,0 +1,85 @@
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { installManualFrames } from '../../test/manual-frames';
+import type { ManualFrames } from '../../test/manual-frames';
+import { socketHarness } from '../../test/socket-harness';
+import { ConnectionBanner } from './connection-banner';
+
+const T0 = 1_700_000_000_000;
+let frames: ManualFrames & { restore(): void };
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(T0);
+  frames = installManualFrames();
+});
+afterEach(() => {
+  cleanup();
+  frames.restore();
+  vi.useRealTimers();
+});
+
+const root = () => document.querySelector('.sb-banner')!;
+const live = () => screen.getByRole('status');
+
+describe('ConnectionBanner', () => {
+  it('stays hidden (with an empty live region ready) while connected', () => {
+    render(<ConnectionBanner status="open" />);
+    expect(root().getAttribute('data-state')).toBe('hidden');
+    expect(live().textContent).toBe('');
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('appears only after the grace period of being down, and announces once', () => {
+    const { rerender } = render(
+      <ConnectionBanner status="reconnecting" downSince={T0} graceMs={3_000} nextRetryAt={T0 + 9_000} attempt={2} />,
+    );
+    expect(root().getAttribute('data-state')).toBe('hidden');
+    act(() => void vi.advanceTimersByTime(2_999));
+    expect(root().getAttribute('data-state')).toBe('hidden');
+    act(() => void vi.advanceTimersByTime(2));
+    expect(root().getAttribute('data-state')).toBe('reconnecting');
+    expect(live().textContent).toBe('Connection lost. Reconnecting automatically.');
+    expect(root().textContent).toContain('Reconnecting in 6 s (attempt 2)…');
+    act(() => void vi.advanceTimersByTime(1_000));
+    expect(root().textContent).toContain('Reconnecting in 5 s');
+    expect(live().textContent).toBe('Connection lost. Reconnecting automatically.');
+    rerender(<ConnectionBanner status="open" downSince={T0} />);
+    expect(root().getAttribute('data-state')).toBe('hidden');
+  });
+
+  it('never shows for a blip shorter than the grace period', () => {
+    const { rerender } = render(<ConnectionBanner status="reconnecting" downSince={T0} graceMs={3_000} />);
+    act(() => void vi.advanceTimersByTime(1_000));
+    rerender(<ConnectionBanner status="open" downSince={T0} graceMs={3_000} />);
+    act(() => void vi.advanceTimersByTime(10_000));
+    expect(root().getAttribute('data-state')).toBe('hidden');
+    expect(live().textContent).toBe('');
+  });
+
+  it('offers retry when failed and calls onRetry', () => {
+    const onRetry = vi.fn();
+    render(<ConnectionBanner status="failed" onRetry={onRetry} />);
+    expect(root().getAttribute('data-state')).toBe('failed');
+    expect(root().textContent).toContain('Connection failed');
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+    expect(onRetry).toHaveBeenCalledTimes(1);
+  });
+
+  it('with a provider: shows after the grace period of a drop, and Retry reconnects at once', async () => {
+    const harness = socketHarness();
+    harness.render(<ConnectionBanner graceMs={2_000} />);
+    await harness.open();
+    act(() => harness.socket().serverClose(1006));
+    expect(root().getAttribute('data-state')).toBe('hidden');
+    await act(async () => void (await vi.advanceTimersByTimeAsync(2_001)));
+    expect(root().getAttribute('data-state')).not.toBe('hidden');
+    const sockets = harness.socket();
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    expect(harness.socket()).not.toBe(sockets);
+    expect(harness.connection.store.getState().status).toBe('connecting');
+    expect(root().getAttribute('data-state')).toBe('hidden');
+  });
+});

@@ -1,0 +1,77 @@
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { installManualFrames } from '../../test/manual-frames';
+import type { ManualFrames } from '../../test/manual-frames';
+import { socketHarness } from '../../test/socket-harness';
+import { Gauge } from './gauge';
+
+let frames: ManualFrames & { restore(): void };
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(1_700_000_000_000);
+  frames = installManualFrames();
+});
+afterEach(() => {
+  cleanup();
+  frames.restore();
+  vi.useRealTimers();
+});
+
+const thresholds = {
+  mode: 'percentage' as const,
+  steps: [
+    { value: null, color: 'success' },
+    { value: 80, color: 'danger', label: 'critical' },
+  ],
+};
+
+describe('Gauge', () => {
+  it('is a meter labelled by its title with value, bounds and a spoken value text', () => {
+    render(<Gauge title="Memory" value={512} min={0} max={1024} unit="decbytes" />);
+    const meter = screen.getByRole('meter', { name: 'Memory' });
+    expect(meter.getAttribute('aria-valuenow')).toBe('512');
+    expect(meter.getAttribute('aria-valuemin')).toBe('0');
+    expect(meter.getAttribute('aria-valuemax')).toBe('1024');
+    expect(meter.getAttribute('aria-valuetext')).toBe('512\u00a0B');
+    expect(meter.getAttribute('data-state')).toBe('live');
+  });
+
+  it('clamps aria-valuenow to the range but states the real value, and names a crossed percentage threshold', () => {
+    render(<Gauge title="CPU" value={130} max={120} unit="percent" thresholds={thresholds} />);
+    const meter = screen.getByRole('meter', { name: 'CPU' });
+    expect(meter.getAttribute('aria-valuenow')).toBe('120');
+    expect(meter.getAttribute('aria-valuetext')).toBe('130%, critical');
+    expect(meter.getAttribute('data-threshold')).toBe('critical');
+    expect(meter.querySelector<SVGPathElement>('.sb-gauge__value-arc')!.style.stroke).toBe('var(--sb-color-danger)');
+    expect(meter.querySelectorAll('svg path')).toHaveLength(4);
+  });
+
+  it('has no aria-valuenow without a value, and says loading, error and stale', () => {
+    const { rerender } = render(<Gauge title="CPU" />);
+    const meter = () => screen.getByRole('meter', { name: 'CPU' });
+    expect(meter().getAttribute('aria-valuenow')).toBeNull();
+    expect(meter().getAttribute('aria-valuetext')).toBe('No data');
+    expect(meter().getAttribute('data-state')).toBe('empty');
+    rerender(<Gauge title="CPU" loading />);
+    expect(meter().getAttribute('data-state')).toBe('loading');
+    expect(meter().getAttribute('aria-valuetext')).toBe('Loading');
+    rerender(<Gauge title="CPU" value={3} error="no sensor" />);
+    expect(meter().getAttribute('aria-valuetext')).toBe('Error: no sensor');
+    rerender(<Gauge title="CPU" value={3} updatedAt={Date.now()} staleAfterMs={1_000} />);
+    act(() => void vi.advanceTimersByTime(1_001));
+    expect(meter().getAttribute('data-state')).toBe('stale');
+    expect(meter().getAttribute('aria-valuetext')).toBe('3, stale');
+  });
+
+  it('shows the newest value of a channel', async () => {
+    const harness = socketHarness();
+    await harness.open();
+    harness.render(<Gauge title="CPU" channel="cpu" />);
+    harness.subscribed('cpu');
+    act(() => {
+      for (let i = 0; i <= 42; i++) harness.message('cpu', i);
+    });
+    act(() => void frames.flush());
+    expect(screen.getByRole('meter', { name: 'CPU' }).getAttribute('aria-valuenow')).toBe('42');
+  });
+});

@@ -1,0 +1,114 @@
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { createElement } from 'react';
+import type { ComponentProps } from 'react';
+import type * as Recharts from 'recharts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { installIntersectionObserver, setTabVisible } from '../../test/dom';
+import { installManualFrames } from '../../test/manual-frames';
+import type { ManualFrames } from '../../test/manual-frames';
+import { socketHarness } from '../../test/socket-harness';
+import type { SocketHarness } from '../../test/socket-harness';
+import { LiveTimeSeries } from './live-time-series';
+
+// Count renders of the recharts chart itself: the expensive part a live chart must spare.
+const chartRenders = vi.hoisted(() => ({ count: 0 }));
+vi.mock('recharts', async (importOriginal) => {
+  const actual = await importOriginal<typeof Recharts>();
+  return {
+    ...actual,
+    LineChart: (props: ComponentProps<typeof actual.LineChart>) => {
+      chartRenders.count++;
+      return createElement(actual.LineChart, props);
+    },
+  };
+});
+
+let frames: ManualFrames & { restore(): void };
+let observer: ReturnType<typeof installIntersectionObserver>;
+let harness: SocketHarness;
+
+beforeEach(async () => {
+  vi.useFakeTimers();
+  vi.setSystemTime(1_700_000_000_000);
+  frames = installManualFrames();
+  observer = installIntersectionObserver();
+  harness = socketHarness();
+  await harness.open();
+  harness.render(<LiveTimeSeries<number> title="Load" channel="load" width={480} staleAfterMs={Infinity} />);
+  harness.subscribed('load');
+  act(() => void frames.flush());
+  chartRenders.count = 0;
+  value = 0;
+});
+
+afterEach(() => {
+  cleanup();
+  observer.restore();
+  frames.restore();
+  setTabVisible(true);
+  vi.useRealTimers();
+});
+
+const root = () => screen.getByRole('group', { name: 'Load' });
+let value = 0;
+const burst = (n: number) =>
+  act(() => {
+    for (let i = 0; i < n; i++) harness.message('load', value++);
+  });
+const frame = () => act(() => void frames.flush());
+
+describe('render counts', () => {
+  it('renders the chart at most once for a burst of a thousand messages within one frame', () => {
+    burst(1_000);
+    expect(chartRenders.count).toBe(0);
+    frame();
+    expect(chartRenders.count).toBe(1);
+    frame();
+    expect(chartRenders.count).toBe(1);
+  });
+
+  it('renders once per frame under a steady stream, not once per message', () => {
+    for (let f = 0; f < 10; f++) {
+      burst(100);
+      frame();
+    }
+    expect(chartRenders.count).toBe(10);
+  });
+
+  it('does not render a paused chart while it buffers, though the "new" count updates', () => {
+    burst(10);
+    frame();
+    fireEvent.click(within(root()).getByRole('button', { name: 'Pause' }));
+    chartRenders.count = 0;
+    for (let f = 0; f < 5; f++) {
+      burst(200);
+      frame();
+    }
+    expect(chartRenders.count).toBe(0);
+    expect(within(root()).getByRole('button', { name: '1K new · Back to live' })).toBeDefined();
+    fireEvent.click(within(root()).getByRole('button', { name: 'Resume' }));
+    expect(chartRenders.count).toBe(1);
+    expect(within(root()).getByRole('img').getAttribute('aria-label')).toContain('Latest: value 1,009');
+  });
+
+  it('stops rendering off screen and in a hidden tab, then catches up with one render', () => {
+    burst(5);
+    frame();
+    chartRenders.count = 0;
+    act(() => observer.setVisible(false));
+    burst(500);
+    frame();
+    expect(frames.waiting).toBe(0);
+    expect(chartRenders.count).toBe(0);
+    act(() => observer.setVisible(true));
+    expect(chartRenders.count).toBe(1);
+    expect(within(root()).getByRole('img').getAttribute('aria-label')).toContain('Latest: value 504');
+
+    act(() => setTabVisible(false));
+    burst(10);
+    frame();
+    expect(chartRenders.count).toBe(1);
+    act(() => setTabVisible(true));
+    expect(chartRenders.count).toBe(2);
+  });
+});

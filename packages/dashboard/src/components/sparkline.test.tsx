@@ -1,0 +1,71 @@
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { installManualFrames } from '../../test/manual-frames';
+import type { ManualFrames } from '../../test/manual-frames';
+import { socketHarness } from '../../test/socket-harness';
+import { Sparkline } from './sparkline';
+
+let frames: ManualFrames & { restore(): void };
+beforeEach(() => {
+  vi.useFakeTimers();
+  frames = installManualFrames();
+});
+afterEach(() => {
+  cleanup();
+  frames.restore();
+  vi.useRealTimers();
+});
+
+describe('Sparkline', () => {
+  it('is an img with a spoken summary of the trend and draws a line and an area', () => {
+    render(<Sparkline data={[1, 4, null, 9]} unit="ms" />);
+    const img = screen.getByRole('img');
+    expect(img.getAttribute('aria-label')).toBe('Trend from 1\u00a0ms to 9\u00a0ms');
+    expect(img.getAttribute('data-state')).toBe('live');
+    expect(img.querySelectorAll('path')).toHaveLength(2);
+  });
+
+  it('says there is no data when empty, and hides itself when decorative', () => {
+    const { rerender, container } = render(<Sparkline data={[]} />);
+    expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Trend, no data');
+    expect(screen.getByRole('img').getAttribute('data-state')).toBe('empty');
+    rerender(<Sparkline data={[1, 2]} decorative />);
+    expect(screen.queryByRole('img')).toBeNull();
+    expect(container.firstElementChild!.getAttribute('aria-hidden')).toBe('true');
+  });
+
+  it('takes the threshold colour of the newest value', () => {
+    render(
+      <Sparkline
+        data={[
+          { time: 1, value: 10 },
+          { time: 2, value: 99 },
+        ]}
+        thresholds={{
+          mode: 'absolute',
+          steps: [
+            { value: null, color: 'success' },
+            { value: 90, color: 'danger', label: 'critical' },
+          ],
+        }}
+      />,
+    );
+    const img = screen.getByRole('img');
+    expect(img.getAttribute('data-threshold')).toBe('critical');
+    expect(img.querySelector<SVGPathElement>('path[fill="none"]')!.style.stroke).toBe('var(--sb-color-danger)');
+  });
+
+  it('draws what a channel sends, once per frame', async () => {
+    const harness = socketHarness();
+    await harness.open();
+    harness.render(<Sparkline channel="rtt" />);
+    harness.subscribed('rtt');
+    act(() => {
+      harness.message('rtt', 5);
+      harness.message('rtt', 7);
+    });
+    expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Trend, no data');
+    act(() => void frames.flush());
+    expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Trend from 5 to 7');
+  });
+});

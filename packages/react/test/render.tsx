@@ -1,0 +1,18 @@
+import { StrictMode } from 'react';
+import type { ReactNode } from 'react';
+import { render } from '@testing-library/react';
+import type { RenderResult } from '@testing-library/react';
+
+/** Renders in <StrictMode>, as every component test here does by default: double effects must be harmless. */
+export function renderStrict(ui: ReactNode): RenderResult {
+  return render(ui, { wrapper: StrictMode });
+}
+
+/** A promise with its resolve function, to hold a URL provider (and so a reconnect) until the test lets go. */
+export function gate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}

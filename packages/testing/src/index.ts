@@ -1,0 +1,10 @@
+export { createMockSocketServer } from './mock-socket-server';
+export type {
+  ClientPublish,
+  MockClient,
+  MockFrame,
+  MockSocketServer,
+  MockSocketServerOptions,
+  NackOptions,
+} from './types';
+export { DEFAULT_MOCK_URL } from './default-url';
