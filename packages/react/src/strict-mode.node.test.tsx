@@ -42,11 +42,7 @@ describe('against a real ws server', () => {
       }
     }
     const { unmount } = renderStrict(
-      <SocketProvider
-        url={server.url}
-        WebSocket={CountingWebSocket}
-        closeDelayMs={10}
-      >
+      <SocketProvider url={server.url} WebSocket={CountingWebSocket} closeDelayMs={10}>
         <Cpu />
         <Cpu />
       </SocketProvider>,
