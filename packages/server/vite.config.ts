@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   build: {
     ssr: true,
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
+    lib: { entry: { index: 'src/index.ts', redis: 'src/redis-broker.ts' }, formats: ['es'] },
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,

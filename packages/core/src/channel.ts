@@ -61,6 +61,8 @@ export class ChannelEntry {
   graceTimer: unknown;
   /** Subscribed (or subscribe sent) on the current socket. */
   onWire = false;
+  /** Transient refusals (e.g. `unavailable`) in a row; drives the resubscription backoff. */
+  refusals = 0;
   /** Serialises async schema validation so messages still arrive in order. */
   validation: Promise<void> | undefined;
   private historyLimit = 0;

@@ -575,6 +575,25 @@ describe('channels', () => {
     expect(errors[0]).toMatchObject({ name: 'ServerError', code: 'forbidden' });
   });
 
+  it('asks again with backoff when the server refuses a subscription for a passing reason (unavailable)', async () => {
+    const { connection, env } = await openConnection({ reconnect: { initialDelayMs: 100, maxDelayMs: 100 } });
+    connection.subscribe('cpu', () => {});
+    env.last().receive({ t: 'err', code: 'unavailable', reason: 'broker down', ch: 'cpu' });
+    expect(connection.channel('cpu').getState().status).toBe('error');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(env.last().frames.filter((f) => f.t === 'sub')).toHaveLength(2);
+    env.last().receive({ t: 'subd', ch: 'cpu', seq: 0 });
+    expect(connection.channel('cpu').getState()).toMatchObject({ status: 'subscribed', error: undefined });
+  });
+
+  it('does not ask again after a refusal that will not pass (forbidden)', async () => {
+    const { connection, env } = await openConnection({ reconnect: { initialDelayMs: 100, maxDelayMs: 100 } });
+    connection.subscribe('secret', () => {});
+    env.last().receive({ t: 'err', code: 'forbidden', reason: 'no', ch: 'secret' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(env.last().frames.filter((f) => f.t === 'sub')).toHaveLength(1);
+  });
+
   it('validates payloads with a Standard Schema and drops, counts and reports the invalid ones', async () => {
     const schema: StandardSchemaV1<unknown, number> = {
       '~standard': {

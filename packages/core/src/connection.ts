@@ -138,6 +138,8 @@ interface InFlight {
 }
 
 const CLIENT_CLOSE_RECONNECT = 4000;
+/** `err` codes for a refused subscription that may succeed if asked again (PROTOCOL.md, error codes). */
+const TRANSIENT_REFUSALS = new Set(['unavailable', 'rate-limited']);
 const OPEN = 1;
 const STATE_WRITE_INTERVAL_MS = 250;
 
@@ -887,6 +889,7 @@ class ConnectionImpl {
         const entry = this.channels.get(event.channel);
         if (entry === undefined) return;
         const resumed = entry.store.getState().seq === undefined && event.resumed !== false ? undefined : event.resumed;
+        entry.refusals = 0;
         entry.store.setState({
           status: entry.refs > 0 ? 'subscribed' : entry.store.getState().status,
           seq: event.seq ?? entry.store.getState().seq,
@@ -920,6 +923,7 @@ class ConnectionImpl {
           const entry = this.channels.get(event.channel);
           if (entry !== undefined && entry.store.getState().status === 'subscribing') {
             entry.store.setState({ status: 'error', error });
+            if (TRANSIENT_REFUSALS.has(event.code)) this.retrySubscription(entry);
           }
         }
         this.setState({ lastError: error });
@@ -1103,9 +1107,24 @@ class ConnectionImpl {
     this.writeControl(() => frame);
   }
 
+  /**
+   * The server refused a subscription for a reason that passes (its broker is down, a rate limit):
+   * ask again with backoff on this socket, instead of leaving the channel dead until a reconnect.
+   */
+  private retrySubscription(entry: ChannelEntry): void {
+    entry.refusals++;
+    entry.onWire = false;
+    const delay = backoffDelay(entry.refusals, this.o.reconnect, this.o.random);
+    this.timers.set(`resubscribe:${entry.name}`, delay, () => {
+      if (entry.refs > 0 && !entry.onWire && this.store.getState().status === 'open') this.subscribeOnWire(entry);
+    });
+  }
+
   /** Nobody listens any more: unsubscribe on the wire and release the history. The store and its last value stay. */
   private retireChannel(entry: ChannelEntry): void {
     this.timers.clear(`grace:${entry.name}`);
+    this.timers.clear(`resubscribe:${entry.name}`);
+    entry.refusals = 0;
     if (entry.onWire && this.store.getState().status === 'open') {
       this.writeControl(() => this.protocol.encodeUnsubscribe(entry.name));
     }

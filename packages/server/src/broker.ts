@@ -48,6 +48,26 @@ export type ClaimResult = 'new' | 'accepted';
 /** Receives a channel's messages in seq order. Must not throw (the server's fan-out never does). */
 export type BrokerListener = (message: BrokerMessage) => void;
 
+/**
+ * How the broker's link to its shared store is doing; `metrics().broker` shows it. A broker that
+ * keeps everything in process is always `'ok'`.
+ */
+export interface BrokerHealth {
+  /**
+   * `'ok'`: working. `'connecting'`: not connected yet since creation. `'degraded'`: the store is
+   * unreachable; what needs it is refused with `unavailable` (nothing is queued silently) while the
+   * broker reconnects.
+   */
+  readonly status: 'ok' | 'connecting' | 'degraded';
+  /** What is wrong, when not `'ok'`. */
+  readonly reason?: string;
+  /** When the current non-`'ok'` status began (ms since the epoch). */
+  readonly since?: number;
+}
+
+/** Reported on every change of `BrokerHealth.status`; `error` says what went wrong when it got worse. */
+export type BrokerHealthListener = (health: BrokerHealth, error: Error | undefined) => void;
+
 export interface Broker {
   /** Assigns the channel's next seq, stores the message for replay, then fans it out to every subscriber. */
   publish(channel: string, payload: string): Promise<BrokerMessage>;
@@ -55,8 +75,13 @@ export interface Broker {
    * Delivers every message published on `channel` after the returned promise resolved, in seq
    * order, to `listener`. The server subscribes once per channel per node, however many clients
    * listen. Resolves to the function that stops delivery.
+   *
+   * A networked broker can lose part of the live feed (its link was cut) and be unable to fill the
+   * gap (the messages are no longer held, or the store lost its state). It then calls
+   * `onInterrupted`, and keeps delivering what comes next: the subscriber must resubscribe from
+   * its last seq (the server closes the channel's connections with 1012, so clients resume with `since`).
    */
-  subscribe(channel: string, listener: BrokerListener): Promise<() => Promise<void>>;
+  subscribe(channel: string, listener: BrokerListener, onInterrupted?: () => void): Promise<() => Promise<void>>;
   /**
    * The current seq and what is held after `since`. Called after `subscribe` resolved, so a message
    * is either in this result, or delivered to the listener, or both (the server drops the overlap by seq).
@@ -83,4 +108,8 @@ export interface Broker {
   settle(sid: string, id: string, accepted: boolean): Promise<void>;
   /** Releases timers and connections. The server calls it only for a broker it created itself. */
   close(): Promise<void>;
+  /** The link's health right now. Absent: always `{ status: 'ok' }`. */
+  health?(): BrokerHealth;
+  /** Watches `health()`; returns the function that stops watching. The server reports a worsening on `'error'`. */
+  onHealthChange?(listener: BrokerHealthListener): () => void;
 }

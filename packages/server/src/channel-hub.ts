@@ -36,7 +36,7 @@ export class ChannelHub {
     const existing = connection.subscriptions.get(channel);
     if (existing !== undefined) this.unsubscribe(existing);
     const local = this.attach(channel);
-    const subscription: Subscription = { connection, channel, pending: [], pendingBytes: 0 };
+    const subscription: Subscription = { connection, channel, pending: [], pendingBytes: 0, floor: 0 };
     local.subscriptions.add(subscription);
     connection.subscriptions.set(channel, subscription);
 
@@ -57,6 +57,7 @@ export class ChannelHub {
       if (message.seq > floor && message.seq <= replay.seq) send(connection, message);
     }
     connection.send(encodeSubd(channel, replay.seq, replay.complete));
+    subscription.floor = replay.seq;
     const parked = subscription.pending!;
     subscription.pending = undefined;
     subscription.pendingBytes = 0;
@@ -87,7 +88,11 @@ export class ChannelHub {
     const local = this.channels.get(name);
     if (local !== undefined) return local;
     const created: LocalChannel = { name, subscriptions: new Set(), ready: undefined as never };
-    created.ready = this.broker.subscribe(name, (message) => fanOut(created, message));
+    created.ready = this.broker.subscribe(
+      name,
+      (message) => fanOut(created, message),
+      () => interrupted(created),
+    );
     created.ready.catch(() => {
       // Forget a channel whose broker subscription failed, so the next `sub` tries again.
       if (this.channels.get(name) === created) this.channels.delete(name);
@@ -121,8 +126,19 @@ function fanOut(local: LocalChannel, message: BrokerMessage): void {
       connection.park(subscription, message);
       continue;
     }
+    if (message.seq <= subscription.floor) continue;
     frame ??= Buffer.from(encodeMsg(message.channel, message.seq, message.payload));
     connection.sendMessage(frame, frame.length);
+  }
+}
+
+/**
+ * The broker lost part of the channel's feed for good: each subscriber reconnects (1012, service
+ * restart) and resubscribes with `since`, which replays what is still held or says `resumed: false`.
+ */
+function interrupted(local: LocalChannel): void {
+  for (const subscription of local.subscriptions) {
+    subscription.connection.close(1012, 'the channel feed was interrupted: resubscribe with since');
   }
 }
 

@@ -17,6 +17,11 @@ export interface Subscription {
    */
   pending: BrokerMessage[] | undefined;
   pendingBytes: number;
+  /**
+   * The seq sent in `subd`: live messages at or below it were replayed or predate the subscription.
+   * A networked broker can deliver such a message after the replay that held it (two connections).
+   */
+  floor: number;
 }
 
 /** Handles one frame; returns a promise when it had to wait (the next frame waits for it). */

@@ -16,7 +16,16 @@ export type {
   SocketServerOptions,
 } from './options';
 export type { ServerMetrics } from './metrics';
-export type { Broker, BrokerListener, BrokerMessage, ClaimResult, ReplayResult, SessionResult } from './broker';
+export type {
+  Broker,
+  BrokerHealth,
+  BrokerHealthListener,
+  BrokerListener,
+  BrokerMessage,
+  ClaimResult,
+  ReplayResult,
+  SessionResult,
+} from './broker';
 export { createMemoryBroker, DEFAULT_MEMORY_BROKER_OPTIONS } from './memory-broker';
 export type { MemoryBrokerOptions } from './memory-broker';
 export { CHANNEL_NAME_PATTERN, isValidChannelName, MAX_CHANNEL_LENGTH } from './channel-name';

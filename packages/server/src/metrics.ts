@@ -1,4 +1,6 @@
-/** Counters since the server was created, plus gauges (`connections`, `channels`) right now. */
+import type { BrokerHealth } from './broker';
+
+/** Counters since the server was created, plus gauges (`connections`, `channels`, `broker`) right now. */
 export interface ServerMetrics {
   /** Open WebSocket connections. */
   connections: number;
@@ -34,6 +36,15 @@ export interface ServerMetrics {
   policyCloses: number;
   /** Errors reported on `'error'` (hooks that threw, broker failures). */
   errors: number;
+  /** The broker's link to its shared store: `'degraded'` while e.g. Redis is unreachable. */
+  broker: BrokerHealth;
+}
+
+const BROKER_OK: BrokerHealth = Object.freeze({ status: 'ok' });
+
+/** What `metrics().broker` shows for a broker without `health()`. */
+export function brokerHealthOf(health: (() => BrokerHealth) | undefined): BrokerHealth {
+  return health === undefined ? BROKER_OK : health();
 }
 
 export function emptyCounters(): ServerMetrics {
@@ -56,5 +67,6 @@ export function emptyCounters(): ServerMetrics {
     heartbeatTimeouts: 0,
     policyCloses: 0,
     errors: 0,
+    broker: BROKER_OK,
   };
 }

@@ -17,7 +17,7 @@ import { Emitter } from './emitter';
 import { SocketServerError } from './errors';
 import { messageOf } from './describe-error';
 import { UpgradeGate } from './upgrade-gate';
-import { emptyCounters } from './metrics';
+import { brokerHealthOf, emptyCounters } from './metrics';
 import type { ServerMetrics } from './metrics';
 import type { CloseOptions, SocketServer, SocketServerEvents } from './socket-server';
 import type { SocketServerOptions } from './options';
@@ -52,6 +52,7 @@ class SocketServerImpl<P> implements SocketServer<P> {
     void this.gate.handle(request, socket, head);
   };
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly stopWatchingBroker: (() => void) | undefined;
   private nextId = 0;
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
@@ -62,6 +63,12 @@ class SocketServerImpl<P> implements SocketServer<P> {
     this.channels = new ChannelHub(options.broker, (error, connection) =>
       this.brokerFailed(error, connection as ClientConnection<P> | undefined),
     );
+    // A broker that lost its store says so once, not once per refused frame; recovery is silent.
+    this.stopWatchingBroker = options.broker.onHealthChange?.((health, error) => {
+      if (health.status === 'ok') return;
+      const detail = health.reason === undefined ? '' : ` (${health.reason})`;
+      this.report('broker', `the broker is ${health.status}${detail}`, error);
+    });
     this.events = new Emitter<SocketServerEvents<P>>((error, event) => {
       if (event === 'error') {
         // Reporting an error listener's failure to itself would loop.
@@ -192,11 +199,17 @@ class SocketServerImpl<P> implements SocketServer<P> {
     await this.channels.close();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.http.off('upgrade', this.onUpgradeBound);
+    this.stopWatchingBroker?.();
     if (this.o.ownsBroker) await this.broker.close();
   }
 
   metrics(): ServerMetrics {
-    return { ...this.counters, connections: this.connections.size, channels: this.channels.size };
+    return {
+      ...this.counters,
+      connections: this.connections.size,
+      channels: this.channels.size,
+      broker: brokerHealthOf(this.broker.health?.bind(this.broker)),
+    };
   }
 
   on<E extends keyof SocketServerEvents<P>>(event: E, listener: SocketServerEvents<P>[E]): () => void {
