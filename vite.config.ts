@@ -74,6 +74,20 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
+      {
+        // Real headless Chromium (Debian's, never downloaded) against built artefacts: Storybook, the demo.
+        extends: true,
+        test: {
+          name: 'e2e',
+          root: '.',
+          environment: 'node',
+          include: ['e2e/**/*.e2e.test.ts'],
+          // One Chromium at a time: two at once starve each other on a 2-core machine.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -416,6 +416,18 @@ describe('outbound queue and ordering', () => {
     expect(socket.sent.slice(-3)).toEqual(['a', 'b', 'c']);
   });
 
+  it('never writes to a socket that is already closing, and keeps the frame for the next socket', async () => {
+    const { connection, env } = await openConnection({ heartbeat: { intervalMs: 50, timeoutMs: 1_000 } });
+    const socket = env.last();
+    socket.readyState = 2; // the server's close frame arrived; the close event has not fired yet
+    // Browsers do not throw on a CLOSING socket: they log an error and discard the frame.
+    socket.send = (data) => void socket.sent.push(data);
+    await vi.advanceTimersByTimeAsync(60); // the heartbeat wants to ping
+    expect(connection.publish('c', 'later')).toBe('queued');
+    expect(socket.sent.filter((f) => typeof f === 'string' && f.includes('"ping"'))).toHaveLength(0);
+    expect(socket.sent.filter((f) => typeof f === 'string' && f.includes('later'))).toHaveLength(0);
+  });
+
   it('sends binary frames as they are', async () => {
     const { connection, env } = await openConnection();
     const bytes = new Uint8Array([1, 2, 3]);

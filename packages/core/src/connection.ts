@@ -755,7 +755,9 @@ class ConnectionImpl {
   /** Writes one frame to the open socket. Returns false (and leaves the entry unsent) when the socket refused it. */
   private write(entry: QueueEntry): boolean {
     const socket = this.socket;
-    if (socket === undefined) return false;
+    // A socket whose close frame arrived but whose close event has not fired yet is CLOSING: a send
+    // now would be lost (and browsers log an error), so the frame stays queued for the next socket.
+    if (socket === undefined || socket.readyState !== OPEN) return false;
     try {
       socket.send(entry.frame);
     } catch {
