@@ -43,6 +43,16 @@ describe('HealthHistory', () => {
     expect(history.size).toBe(16);
   });
 
+  it('counts connecting before the first open as unknown, and retries or later connects as down', () => {
+    const history = new HealthHistory();
+    history.recordStatus('connecting', 0);
+    history.recordStatus('reconnecting', 1_000);
+    history.recordStatus('open', 2_000);
+    history.recordStatus('closed', 3_000);
+    history.recordStatus('connecting', 4_000);
+    expect(history.toArray().map((t) => t.health)).toEqual(['unknown', 'down', 'up', 'unknown', 'down']);
+  });
+
   it('maps statuses: open is up, trying or failed is down, idle and closed are unknown', () => {
     expect(healthOf('open')).toBe('up');
     expect(healthOf('reconnecting')).toBe('down');

@@ -44,6 +44,7 @@ export const DEFAULT_HEALTH_CAPACITY = 1024;
 export class HealthHistory {
   private readonly transitions: RingBuffer<HealthTransition>;
   private changes = 0;
+  private everUp = false;
 
   constructor(capacity = DEFAULT_HEALTH_CAPACITY) {
     this.transitions = new RingBuffer<HealthTransition>(capacity);
@@ -69,6 +70,16 @@ export class HealthHistory {
     if (last !== undefined && last.health === health) return;
     this.transitions.push({ at: last === undefined ? at : Math.max(at, last.at), health });
     this.changes++;
+  }
+
+  /**
+   * Records the connection's status at `at`. The page's first connect is not an outage: `connecting`
+   * before the link was ever open counts as unknown, while retries after a failed first attempt
+   * (`reconnecting`) count as down.
+   */
+  recordStatus(status: ConnectionStatus, at: number): void {
+    if (status === 'open') this.everUp = true;
+    this.record(status === 'connecting' && !this.everUp ? 'unknown' : healthOf(status), at);
   }
 
   /** The transitions kept, oldest first. */

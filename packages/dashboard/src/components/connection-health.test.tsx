@@ -141,6 +141,23 @@ describe('LatencyChart and ThroughputChart', () => {
     expect(screen.getByRole('group', { name: 'Bytes per second' })).toBeDefined();
   });
 
+  it('labels a byte-rate axis in round KiB/s steps', () => {
+    const bytes = samples(10).map((s, i) => ({ ...s, bytesInPerSec: i * 7_800 }));
+    render(<ThroughputChart samples={bytes} width={480} metric="bytes" />);
+    const ticks = [
+      ...screen
+        .getByRole('group', { name: 'Bytes per second' })
+        .querySelectorAll('text.recharts-cartesian-axis-tick-value[orientation="left"]'),
+    ];
+    expect(ticks.map((t) => t.textContent.replace('\u00a0', ' '))).toEqual([
+      '0 B/s',
+      '20 KiB/s',
+      '40 KiB/s',
+      '60 KiB/s',
+      '80 KiB/s',
+    ]);
+  });
+
   it('reads the provider metrics samples', async () => {
     const harness = socketHarness();
     harness.render(<ThroughputChart width={480} />);
@@ -170,6 +187,20 @@ describe('HealthTracker', () => {
   it('says there is no data when nothing is known', () => {
     render(<HealthTracker blocks={['unknown', 'unknown']} />);
     expect(screen.getByRole('img').getAttribute('aria-label')).toBe('No uptime data for the last 2 min');
+  });
+
+  it('does not count the first connect as downtime and shows a new open within a second', async () => {
+    const harness = socketHarness();
+    harness.render(<HealthTracker />);
+    await act(async () => {
+      harness.connection.connect();
+      await vi.advanceTimersByTimeAsync(2_000);
+    });
+    act(() => harness.socket().open());
+    await act(async () => void (await vi.advanceTimersByTimeAsync(1_000)));
+    const img = screen.getByRole('img');
+    expect(img.getAttribute('aria-label')).toBe('Uptime 100% over the last 30 min: 1 up, 0 partly down, 0 down');
+    expect(img.lastElementChild!.getAttribute('data-state')).toBe('up');
   });
 
   it('records the provider connection going down and up', async () => {

@@ -3,19 +3,20 @@ import type { ForwardedRef, HTMLAttributes, ReactElement, ReactNode } from 'reac
 import { useSocket } from '@socketboard/react';
 import { cx } from '../cx';
 import { formatDuration, formatTime, formatValue } from '../format';
-import { HealthHistory, healthOf, uptimeRatio } from '../health-history';
+import { HealthHistory, uptimeRatio } from '../health-history';
 import type { HealthBlock, HealthBlockState } from '../health-history';
 import { useNow } from '../hooks/use-now';
 
 export interface HealthTrackerProps extends Omit<HTMLAttributes<HTMLDivElement>, 'title' | 'children'> {
   /**
-   * Blocks to show, oldest first (pure mode): full blocks or just their states. Without them the
-   * tracker records the surrounding `<SocketProvider>`'s status from the moment it mounts.
+   * Blocks to show, oldest first (pure mode): full blocks or just their states; an empty array shows
+   * `count` blocks without data. Without them the tracker records the surrounding `<SocketProvider>`'s
+   * status from the moment it mounts.
    */
   blocks?: readonly (HealthBlock | HealthBlockState)[];
   /** Length of one block. Default 60 000 ms. */
   blockMs?: number;
-  /** Number of blocks. Default 30. */
+  /** Number of blocks recorded (provider mode) or shown for an empty `blocks`. Default 30. */
   count?: number;
   /** Default "Uptime". */
   title?: ReactNode;
@@ -118,7 +119,7 @@ function ConnectedTracker({
   const subscribe = useCallback(
     (notify: () => void) => {
       const record = () => {
-        history.record(healthOf(connection.store.getState().status), Date.now());
+        history.recordStatus(connection.store.getState().status, Date.now());
         notify();
       };
       record();
@@ -132,7 +133,9 @@ function ConnectedTracker({
     () => history.revision,
     () => 0,
   );
-  const tick = useNow(Math.min(blockMs, 15_000));
+  // A one-second tick: the newest block and the share must follow a reconnect within a second, or a
+  // link that just came back shows as down (and "0 %" after a first open) until the next tick.
+  const tick = useNow(Math.min(blockMs, 1000));
   // A transition newer than the last tick must show at once, not at the next tick.
   const now = Math.max(tick, history.lastAt ?? tick);
   return <Tracker {...props} blockMs={blockMs} blocks={history.blocks(now, blockMs, count, true)} />;
@@ -148,5 +151,7 @@ export const HealthTracker = forwardRef<HTMLDivElement, HealthTrackerProps>(func
   ref,
 ) {
   if (blocks === undefined) return <ConnectedTracker {...props} forwardedRef={ref} />;
-  return <Tracker {...props} blocks={toBlocks(blocks, props.blockMs ?? 60_000)} forwardedRef={ref} />;
+  // No history yet still has a span: `count` blocks without data, not an empty row over "0 ms ago".
+  const shown = blocks.length === 0 ? Array<HealthBlockState>(props.count ?? 30).fill('unknown') : blocks;
+  return <Tracker {...props} blocks={toBlocks(shown, props.blockMs ?? 60_000)} forwardedRef={ref} />;
 });

@@ -1,5 +1,6 @@
 import { forwardRef, useId, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { ForwardedRef, HTMLAttributes, ReactElement, ReactNode, RefAttributes, RefObject } from 'react';
+import { isBinaryUnit } from '../binary-ticks';
 import { seriesColor } from '../colors';
 import { cx } from '../cx';
 import type { DownsampleMethod } from '../downsample';
@@ -245,6 +246,7 @@ function renderTimeSeries<T>(
         yAxisWidth={yAxisWidth}
         yMin={min}
         yMax={max}
+        binaryAxis={isBinaryUnit(props.unit)}
         dataMin={view.yMin}
         dataMax={view.yMax}
         steps={steps}

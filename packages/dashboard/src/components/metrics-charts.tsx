@@ -20,6 +20,8 @@ export interface ThroughputChartProps extends ChartBaseProps {
   samples?: readonly MetricsSnapshot[];
   /** `messages` per second (default) or `bytes` per second. */
   metric?: 'messages' | 'bytes';
+  /** Fixed y-axis width in px. Default 72: rate labels ("97.7 KiB/s") are wide. */
+  yAxisWidth?: number;
 }
 
 const selectSamples = (m: { samples: readonly MetricsSnapshot[] }) => m.samples;
@@ -79,6 +81,8 @@ function ThroughputView({
       type="area"
       showControls={false}
       noDataText="No traffic yet"
+      // Rate labels ("280 msg/s", "97.7 KiB/s") are wider than the default axis.
+      yAxisWidth={72}
       {...props}
       data={data}
       categories={THROUGHPUT}

@@ -84,6 +84,10 @@ export function SparklineSvg({
       aria-hidden="true"
       focusable="false"
     >
+      {g.line === '' && (
+        // Nothing to draw: a faint dashed baseline keeps the sparkline's place visible.
+        <line className="sb-sparkline__empty" x1={2} x2={width - 2} y1={height / 2} y2={height / 2} />
+      )}
       {type === 'area' && g.area !== '' && <path d={g.area} style={{ fill: color, fillOpacity: 0.14 }} stroke="none" />}
       {g.line !== '' && (
         <path

@@ -12,6 +12,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { binaryTicks } from '../binary-ticks';
 import { formatTime } from '../format';
 import type { ChartRow } from '../live-series';
 import { thresholdColor } from '../thresholds';
@@ -40,6 +41,8 @@ export interface TimeSeriesPlotProps {
   yAxisWidth: number;
   yMin: number | undefined;
   yMax: number | undefined;
+  /** Byte units: y ticks round in KiB/MiB rather than in decimal (which reads 24.4 KiB, 48.8 KiB…). */
+  binaryAxis: boolean;
   /** Smallest and largest value drawn, to place open-ended threshold bands. */
   dataMin: number | undefined;
   dataMax: number | undefined;
@@ -78,6 +81,7 @@ export const TimeSeriesPlot = memo(function TimeSeriesPlot(props: TimeSeriesPlot
     yAxisWidth,
     yMin,
     yMax,
+    binaryAxis,
     dataMin,
     dataMax,
     steps,
@@ -95,6 +99,9 @@ export const TimeSeriesPlot = memo(function TimeSeriesPlot(props: TimeSeriesPlot
   const ticks = domain === undefined ? undefined : timeTicks(domain[0], domain[1], plotWidth / X_TICK_SPACING_PX);
   const seconds = ticks === undefined || ticksNeedSeconds(ticks);
   const data = rows as ChartRow[];
+  // Stacked areas are left to recharts, which knows the sums.
+  const yTicks =
+    binaryAxis && !stacked ? binaryTicks(yMin ?? Math.min(0, dataMin ?? 0), yMax ?? dataMax ?? 0) : undefined;
   const lines = thresholdsStyle === 'line' || thresholdsStyle === 'line+band';
   const bands = thresholdsStyle === 'band' || thresholdsStyle === 'line+band';
   // Open-ended bands (the base step, the top step) need finite edges: far enough past everything drawn
@@ -130,7 +137,8 @@ export const TimeSeriesPlot = memo(function TimeSeriesPlot(props: TimeSeriesPlot
       />
       <YAxis
         width={yAxisWidth}
-        domain={[yMin ?? 'auto', yMax ?? 'auto']}
+        domain={[yMin ?? yTicks?.[0] ?? 'auto', yMax ?? yTicks?.[yTicks.length - 1] ?? 'auto']}
+        ticks={yTicks}
         allowDataOverflow={yMin !== undefined || yMax !== undefined}
         tickFormatter={(v: number) => format(v)}
         tick={TICK}
