@@ -19,14 +19,6 @@ const STATUS = '[data-testid="connection-status"]';
 // After a reconnect the data must flow again; a little slack over the first check's 3 s for a busy machine.
 const RESUME_MS = 5_000;
 
-/**
- * Browser messages that are not the page's fault. Chromium logs this one when a frame is sent on a
- * socket whose server close frame has arrived but whose close event has not fired yet: the core
- * engine writes control frames (its heartbeat ping) without checking readyState. Reported to be fixed
- * in @socketboard/core; delete the entry then.
- */
-const KNOWN_BROWSER_NOISE = [/^console\.error: WebSocket is already in CLOSING or CLOSED state\.$/];
-
 let demo: DemoProcess | undefined;
 let browser: ChromiumSession | undefined;
 let page: Page;
@@ -182,6 +174,6 @@ describe('the demo in Chromium', () => {
   });
 
   it('logs no console error and throws no uncaught exception along the way', () => {
-    expect(errors.filter((error) => !KNOWN_BROWSER_NOISE.some((known) => known.test(error)))).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

@@ -6,9 +6,7 @@
 //
 //   node bench/dashboard/run.mjs [--points 1000,10000] [--rate 1000] [--warmup 1500] [--duration 4000]
 //                                [--repeats 2] [--no-write]
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -22,9 +20,8 @@ import {
   writeSection,
 } from '../core/section.mjs';
 import { describeMachine } from '../react/machine.mjs';
-import { serveStatic } from '../react/static-server.mjs';
-import { buildPage } from './build-page.mjs';
-import { ask, bounded, chromiumPath, launchChromium, requireChromium, sleep, waitInPage } from './chromium.mjs';
+import { buildAndServePage } from '../lib/build-page.mjs';
+import { ask, bounded, chromiumPath, launchChromium, requireChromium, sleep, waitInPage } from '../lib/chromium.mjs';
 
 const WHO = 'bench:dashboard';
 const MODES = ['minmax', 'none'];
@@ -76,12 +73,7 @@ await bounded(WHO, WATCHDOG_MS, async (cleanups) => {
   const startedAt = Date.now();
   const machine = describeMachine(chromiumPath);
   const loadBefore = os.loadavg()[0];
-  console.log(`${WHO}: building the page…`);
-  const outDir = await mkdtemp(join(os.tmpdir(), 'socketboard-bench-dashboard-'));
-  cleanups.push(() => rm(outDir, { recursive: true, force: true }));
-  await buildPage(pageDir, outDir);
-  const site = await serveStatic(outDir);
-  cleanups.push(site.close);
+  const siteUrl = await buildAndServePage(WHO, pageDir, cleanups);
   const browser = await launchChromium();
   cleanups.push(browser.close);
 
@@ -98,7 +90,7 @@ await bounded(WHO, WATCHDOG_MS, async (cleanups) => {
     for (const c of r % 2 === 0 ? configs : [...configs].reverse()) {
       process.stdout.write(`${WHO}: ${c.points} points, downsample ${c.downsample}… `);
       try {
-        const res = await measure(browser.page, site.url, c.points, c.downsample);
+        const res = await measure(browser.page, siteUrl, c.points, c.downsample);
         const run = runs.get(`${c.points}/${c.downsample}`);
         run.frameMs.push(...res.frameMs);
         run.reactMs.push(...res.reactMs);

@@ -6,16 +6,13 @@
 //
 //   node bench/soak/run.mjs [--minutes 4] [--rate 5000] [--warmup 20] [--every 60] [--no-write]
 //   (--warmup and --every in seconds)
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { linearFit, loadNote, machineLine, markdownTable, nowUtc, textTable, writeSection } from '../core/section.mjs';
-import { buildPage } from '../dashboard/build-page.mjs';
-import { ask, bounded, chromiumPath, launchChromium, requireChromium, sleep } from '../dashboard/chromium.mjs';
+import { buildAndServePage } from '../lib/build-page.mjs';
+import { ask, bounded, chromiumPath, launchChromium, requireChromium, sleep } from '../lib/chromium.mjs';
 import { describeMachine } from '../react/machine.mjs';
-import { serveStatic } from '../react/static-server.mjs';
 import { startStreamServer } from '../react/stream-server.mjs';
 
 const WHO = 'bench:soak';
@@ -113,12 +110,7 @@ async function sample(cdp, page, startedAt, settled) {
 await bounded(WHO, WATCHDOG_MS, async (cleanups) => {
   const machine = describeMachine(chromiumPath);
   const loadBefore = os.loadavg()[0];
-  console.log(`${WHO}: building the page…`);
-  const outDir = await mkdtemp(join(os.tmpdir(), 'socketboard-bench-soak-'));
-  cleanups.push(() => rm(outDir, { recursive: true, force: true }));
-  await buildPage(pageDir, outDir);
-  const site = await serveStatic(outDir);
-  cleanups.push(site.close);
+  const siteUrl = await buildAndServePage(WHO, pageDir, cleanups);
   const stream = await startStreamServer(CHANNELS);
   cleanups.push(stream.close);
   const browser = await launchChromium();
@@ -127,7 +119,7 @@ await bounded(WHO, WATCHDOG_MS, async (cleanups) => {
   const errors = [];
   page.on('pageerror', (error) => errors.push(String(error?.message ?? error)));
 
-  await page.goto(`${site.url}?ws=${encodeURIComponent(stream.url)}`);
+  await page.goto(`${siteUrl}?ws=${encodeURIComponent(stream.url)}`);
   await stream.waitForSubscriber(CHANNELS, 15_000);
   // The feed pauses around each sample (see settle()); sent counts only what went out after the first.
   let feed = stream.stream(rate);

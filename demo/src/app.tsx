@@ -15,16 +15,7 @@ import { SocketProvider } from '@socketboard/react';
 import { ChaosPanel } from './components/chaos-panel';
 import { FirehosePanel } from './components/firehose-panel';
 import { Header, Toolbar } from './components/header';
-import {
-  CoresChart,
-  CpuChart,
-  DEFAULT_WINDOW_MS,
-  EventLoopChart,
-  GaugesCard,
-  MemoryChart,
-  NetworkChart,
-  WINDOWS,
-} from './components/host-charts';
+import { CoresChart, DEFAULT_WINDOW_MS, GaugesCard, HOST_CHARTS, HostChart, WINDOWS } from './components/host-charts';
 import type { ChartControls } from './components/host-charts';
 import { KpiCards } from './components/kpi-cards';
 import { DEMO_CONNECTION_OPTIONS, socketTarget } from './connection';
@@ -68,17 +59,17 @@ function Dashboard({ socketUrl, foreign }: { socketUrl: string; foreign: boolean
         <ConnectionBanner className="demo-banner" graceMs={2_000} />
         <KpiCards />
         <div className="demo-grid">
-          <CpuChart controls={controls} className="demo-span-7" />
+          <HostChart chart={HOST_CHARTS.cpu} controls={controls} className="demo-span-7" data-testid="cpu-chart" />
           <ConnectionHealthPanel title="Connection" className="demo-span-5 demo-health" data-testid="health-panel">
             <HealthTracker title="Uptime" blockMs={5_000} count={36} />
           </ConnectionHealthPanel>
 
           <CoresChart controls={controls} className="demo-span-4" />
-          <MemoryChart controls={controls} className="demo-span-4" />
+          <HostChart chart={HOST_CHARTS.memory} controls={controls} className="demo-span-4" />
           <ChaosPanel disabled={foreign} className="demo-span-4" />
 
-          <NetworkChart controls={controls} className="demo-span-4" />
-          <EventLoopChart controls={controls} className="demo-span-4" />
+          <HostChart chart={HOST_CHARTS.network} controls={controls} className="demo-span-4" />
+          <HostChart chart={HOST_CHARTS.eventLoop} controls={controls} className="demo-span-4" />
           <FirehosePanel stats={firehose} disabled={foreign} className="demo-span-4" />
 
           <LatencyChart className="demo-span-4" height={170} defaultWindowMs={60_000} />

@@ -1,8 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { Board, CHANNELS, CHART_CHANNEL, CHART_POINTS, SeriesChart, ValueCell } from './board';
+import { Board, CHART_CHANNEL, CHART_POINTS, SeriesChart, ValueCell } from './board';
 import type { Payload } from './board';
-import { setReceivedCounter } from './probe';
+import { openBoardSocket } from './board-socket';
 
 /*
  * The baseline: the context-and-useState socket provider most apps start with. Every message is a
@@ -24,19 +24,10 @@ function NaiveSocketProvider({ url, children }: { url: string; children: ReactNo
   const listeners = useRef(new Set<MessageListener>());
 
   useEffect(() => {
-    let received = 0;
-    setReceivedCounter(() => received);
-    const ws = new WebSocket(url);
-    ws.onopen = () => {
-      for (const ch of CHANNELS) ws.send(JSON.stringify({ t: 'sub', ch }));
-    };
-    ws.onmessage = (event: MessageEvent<string>) => {
-      const msg = JSON.parse(event.data) as { t: string; ch: string; d: Payload };
-      if (msg.t !== 'msg') return;
-      received++;
-      setMessages((m) => ({ ...m, [msg.ch]: msg.d }));
-      for (const listener of listeners.current) listener(msg.ch, msg.d);
-    };
+    const ws = openBoardSocket(url, (ch, data) => {
+      setMessages((m) => ({ ...m, [ch]: data }));
+      for (const listener of listeners.current) listener(ch, data);
+    });
     return () => ws.close();
   }, [url]);
 

@@ -3,6 +3,7 @@ import type { ReactElement, ReactNode } from 'react';
 import { API } from '../../shared/channels';
 import type { ApiResult } from '../../shared/channels';
 import { post } from '../api';
+import { Card } from './card';
 import { HourglassIcon, RestartIcon, UnplugIcon, ZapIcon } from './icons';
 
 interface Outcome {
@@ -70,19 +71,12 @@ export function ChaosPanel({ disabled, className }: { disabled: boolean; classNa
       .finally(() => setRunning(undefined));
   };
   return (
-    <section
-      className={`sb-card demo-chaos ${className ?? ''}`}
-      aria-labelledby="chaos-title"
+    <Card
+      title="Chaos"
+      description="Break the link and watch it heal"
+      className={`demo-chaos ${className ?? ''}`}
       data-testid="chaos-panel"
     >
-      <div className="sb-card__header">
-        <div className="sb-card__heading">
-          <div className="sb-card__title" id="chaos-title">
-            Chaos
-          </div>
-          <div className="sb-card__description">Break the link and watch it heal</div>
-        </div>
-      </div>
       <div className="demo-chaos__actions">
         {ACTIONS.map((action) => (
           <button
@@ -111,6 +105,6 @@ export function ChaosPanel({ disabled, className }: { disabled: boolean; classNa
               ? 'Nothing broken yet.'
               : outcome.message}
       </p>
-    </section>
+    </Card>
   );
 }

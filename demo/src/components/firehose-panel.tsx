@@ -6,6 +6,7 @@ import { useChannel } from '@socketboard/react';
 import { API } from '../../shared/channels';
 import { post } from '../api';
 import type { FirehoseStats } from '../use-firehose-stats';
+import { Card } from './card';
 
 // A segmented radio group is a radio group whatever it picks: the kit's time window control serves for rates too.
 const RATES: readonly TimeWindowOption[] = [
@@ -58,19 +59,12 @@ export function FirehosePanel({
     );
   };
   return (
-    <section
-      className={`sb-card demo-firehose ${className ?? ''}`}
-      aria-labelledby="firehose-title"
+    <Card
+      title="Firehose"
+      description="Messages per second on one channel, batched every 50 ms"
+      className={`demo-firehose ${className ?? ''}`}
       data-testid="firehose-panel"
     >
-      <div className="sb-card__header">
-        <div className="sb-card__heading">
-          <div className="sb-card__title" id="firehose-title">
-            Firehose
-          </div>
-          <div className="sb-card__description">Messages per second on one channel, batched every 50 ms</div>
-        </div>
-      </div>
       <TimeWindowSelect
         className="demo-firehose__rates"
         aria-label="Firehose rate, messages per second"
@@ -111,6 +105,6 @@ export function FirehosePanel({
         Counted in <code>onMessage</code>: nothing renders per message. Missed: seq gaps that the replay buffer (1 000
         messages per channel) could not fill after a reconnect.
       </p>
-    </section>
+    </Card>
   );
 }

@@ -1,9 +1,10 @@
 import type { ReactElement } from 'react';
 import { Gauge, LiveTimeSeries } from '@socketboard/dashboard';
-import type { Thresholds, TimeWindowOption } from '@socketboard/dashboard';
+import type { GaugeProps, LiveTimeSeriesProps, Thresholds, TimeWindowOption } from '@socketboard/dashboard';
 import { useChannel } from '@socketboard/react';
 import type { SystemSample } from '../../shared/channels';
-import { PERCENT_THRESHOLDS } from './kpi-cards';
+import { CPU_PERCENT, MEMORY_PERCENT } from './system-values';
+import { Card } from './card';
 
 /** The charts start on one minute, so a freshly opened page fills up quickly. */
 export const WINDOWS: readonly TimeWindowOption[] = [
@@ -30,169 +31,126 @@ export interface ChartControls {
   onPausedChange: (paused: boolean) => void;
 }
 
-export interface ChartProps {
+/** What sets one host chart apart; the channel, time window and pause are the same for all. */
+export type HostChartSpec = Omit<
+  LiveTimeSeriesProps<SystemSample>,
+  'channel' | 'windowMs' | 'onWindowChange' | 'windowOptions' | 'paused' | 'onPausedChange' | 'showControls'
+>;
+
+const PERCENT_AXIS = { unit: 'percent', decimals: 0, min: 0, max: 100 } satisfies HostChartSpec;
+
+export const HOST_CHARTS = {
+  cpu: {
+    title: 'CPU',
+    description: 'All cores, stacked: user and system time',
+    select: (s) => ({ time: s.time, user: s.cpu.user, system: s.cpu.system }),
+    categories: ['user', 'system'],
+    type: 'area',
+    stacked: true,
+    ...PERCENT_AXIS,
+    height: 320,
+    thresholds: CPU_LINE,
+  },
+  memory: {
+    title: 'Memory',
+    description: "Used (total minus available) and the demo server's RSS",
+    select: (s) => ({ time: s.time, used: s.memory.used, 'server RSS': s.memory.rss }),
+    categories: ['used', 'server RSS'],
+    type: 'area',
+    unit: 'bytes',
+    min: 0,
+  },
+  network: {
+    title: 'Network',
+    description: "Bytes per second; loopback carries this page's socket",
+    select: (s) => (s.net === null ? undefined : { time: s.time, in: s.net.rx, out: s.net.tx, loopback: s.net.loRx }),
+    categories: ['in', 'out', 'loopback'],
+    unit: 'Bps',
+    min: 0,
+    noDataText: 'No network rates: they need /proc/net/dev (Linux)',
+  },
+  eventLoop: {
+    title: 'Event-loop delay',
+    description: "How late the demo server's timers ran (perf_hooks)",
+    select: (s) => ({ time: s.time, p99: s.loop.p99, mean: s.loop.mean }),
+    categories: ['p99', 'mean'],
+    unit: 'ms',
+    min: 0,
+  },
+} satisfies Record<string, HostChartSpec>;
+
+export interface HostChartProps {
+  chart: HostChartSpec;
+  /** Every host chart shares one time window and one pause, set in the section header. */
   controls: ChartControls;
   className?: string;
+  'data-testid'?: string;
 }
 
-/** Every host chart shares one time window and one pause, set in the section header. */
-function shared(controls: ChartControls) {
-  return {
-    windowMs: controls.windowMs,
-    onWindowChange: controls.onWindowChange,
-    windowOptions: WINDOWS,
-    paused: controls.paused,
-    onPausedChange: controls.onPausedChange,
-    showControls: false,
-  };
-}
-
-export function CpuChart({ controls, className }: ChartProps): ReactElement {
+/** A chart of the `system` channel, 200 px high unless the spec says otherwise. */
+export function HostChart({ chart, controls, ...rest }: HostChartProps): ReactElement {
   return (
     <LiveTimeSeries
-      {...shared(controls)}
-      className={className}
-      data-testid="cpu-chart"
-      title="CPU"
-      description="All cores, stacked: user and system time"
+      height={200}
+      {...chart}
+      {...rest}
       channel="system"
-      select={(s: SystemSample) => ({ time: s.time, user: s.cpu.user, system: s.cpu.system })}
-      categories={['user', 'system']}
-      type="area"
-      stacked
-      unit="percent"
-      decimals={0}
-      min={0}
-      max={100}
-      height={320}
-      thresholds={CPU_LINE}
+      windowMs={controls.windowMs}
+      onWindowChange={controls.onWindowChange}
+      windowOptions={WINDOWS}
+      paused={controls.paused}
+      onPausedChange={controls.onPausedChange}
+      showControls={false}
     />
   );
 }
 
 /** One line per core; the core count comes with the first sample (the chart's series are fixed from then on). */
-export function CoresChart({ controls, className }: ChartProps): ReactElement {
+export function CoresChart(props: Omit<HostChartProps, 'chart'>): ReactElement {
   const cores = useChannel('system', { select: (state) => state.data?.cpu.cores.length ?? 0 });
   const categories = Array.from({ length: cores }, (_, i) => `core ${i}`);
   return (
-    <LiveTimeSeries
+    <HostChart
       key={cores}
-      {...shared(controls)}
-      className={className}
-      title="CPU per core"
-      description={cores > 0 ? `${cores} cores, busy share of each` : 'Busy share of each core'}
-      channel="system"
-      select={(s: SystemSample) => {
-        const row: Record<string, number> = { time: s.time };
-        s.cpu.cores.forEach((value, i) => (row[`core ${i}`] = value));
-        return row;
+      {...props}
+      chart={{
+        title: 'CPU per core',
+        description: cores > 0 ? `${cores} cores, busy share of each` : 'Busy share of each core',
+        select: (s) => {
+          const row: Record<string, number> = { time: s.time };
+          s.cpu.cores.forEach((value, i) => (row[`core ${i}`] = value));
+          return row;
+        },
+        categories: categories.length > 0 ? categories : ['core 0'],
+        showLegend: cores > 1 && cores <= 16,
+        ...PERCENT_AXIS,
       }}
-      categories={categories.length > 0 ? categories : ['core 0']}
-      showLegend={cores > 1 && cores <= 16}
-      unit="percent"
-      decimals={0}
-      min={0}
-      max={100}
-      height={200}
     />
   );
 }
 
-export function MemoryChart({ controls, className }: ChartProps): ReactElement {
-  return (
-    <LiveTimeSeries
-      {...shared(controls)}
-      className={className}
-      title="Memory"
-      description="Used (total minus available) and the demo server's RSS"
-      channel="system"
-      select={(s: SystemSample) => ({ time: s.time, used: s.memory.used, 'server RSS': s.memory.rss })}
-      categories={['used', 'server RSS']}
-      type="area"
-      unit="bytes"
-      min={0}
-      height={200}
-    />
-  );
-}
-
-export function NetworkChart({ controls, className }: ChartProps): ReactElement {
-  return (
-    <LiveTimeSeries
-      {...shared(controls)}
-      className={className}
-      title="Network"
-      description="Bytes per second; loopback carries this page's socket"
-      channel="system"
-      select={(s: SystemSample) =>
-        s.net === null ? undefined : { time: s.time, in: s.net.rx, out: s.net.tx, loopback: s.net.loRx }
-      }
-      categories={['in', 'out', 'loopback']}
-      unit="Bps"
-      min={0}
-      height={200}
-      noDataText="No network rates: they need /proc/net/dev (Linux)"
-    />
-  );
-}
-
-export function EventLoopChart({ controls, className }: ChartProps): ReactElement {
-  return (
-    <LiveTimeSeries
-      {...shared(controls)}
-      className={className}
-      title="Event-loop delay"
-      description="How late the demo server's timers ran (perf_hooks)"
-      channel="system"
-      select={(s: SystemSample) => ({ time: s.time, p99: s.loop.p99, mean: s.loop.mean })}
-      categories={['p99', 'mean']}
-      unit="ms"
-      min={0}
-      height={200}
-    />
-  );
-}
+const GAUGES: readonly (GaugeProps<SystemSample> & { title: string })[] = [
+  CPU_PERCENT,
+  MEMORY_PERCENT,
+  {
+    title: 'Load per core',
+    select: (s) => s.load[0] / Math.max(1, s.cpu.cores.length),
+    min: 0,
+    max: 2,
+    decimals: 2,
+    thresholds: LOAD_THRESHOLDS,
+  },
+];
 
 /** Right now, at a glance. */
 export function GaugesCard({ className }: { className?: string }): ReactElement {
   return (
-    <section className={`sb-card demo-gauges ${className ?? ''}`} aria-label="Right now">
-      <div className="sb-card__header">
-        <div className="sb-card__heading">
-          <div className="sb-card__title">Right now</div>
-          <div className="sb-card__description">Newest sample</div>
-        </div>
-      </div>
+    <Card title="Right now" description="Newest sample" className={`demo-gauges ${className ?? ''}`}>
       <div className="demo-gauges__row">
-        <Gauge
-          title="CPU"
-          channel="system"
-          select={(s: SystemSample) => s.cpu.total}
-          unit="percent"
-          decimals={0}
-          thresholds={PERCENT_THRESHOLDS}
-          size={112}
-        />
-        <Gauge
-          title="Memory"
-          channel="system"
-          select={(s: SystemSample) => s.memory.percent}
-          unit="percent"
-          decimals={0}
-          thresholds={PERCENT_THRESHOLDS}
-          size={112}
-        />
-        <Gauge
-          title="Load per core"
-          channel="system"
-          select={(s: SystemSample) => s.load[0] / Math.max(1, s.cpu.cores.length)}
-          min={0}
-          max={2}
-          decimals={2}
-          thresholds={LOAD_THRESHOLDS}
-          size={112}
-        />
+        {GAUGES.map((gauge) => (
+          <Gauge key={gauge.title} channel="system" size={112} {...gauge} />
+        ))}
       </div>
-    </section>
+    </Card>
   );
 }

@@ -1,39 +1,21 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Ack } from '@socketboard/core';
+import type { Connection } from '@socketboard/core';
 import { createFaultProxy } from '../../core/test/fault-proxy';
 import type { FaultProxy } from '../../core/test/fault-proxy';
 import { createMemoryBroker } from '../src';
 import type { SocketServer } from '../src';
-import { coreClient, onCleanup, runCleanups, startServer, waitFor } from './helpers';
+import { onCleanup, runCleanups, startServer, waitFor } from './helpers';
+import { CLIENT_HEARTBEAT, INTACT, showTally, startTwoWayTraffic } from './two-way-traffic';
 
 afterEach(runCleanups);
 
-// Short heartbeats so a stall is found fast: the client declares the link dead at most
-// CLIENT.intervalMs + CLIENT.timeoutMs after the last inbound frame, the server terminates a silent
-// peer within two of its intervals.
-const CLIENT_HEARTBEAT = { intervalMs: 150, timeoutMs: 150 };
+// Short heartbeats so a stall is found fast: the server terminates a silent peer within two of its
+// intervals (the client's bound is in CLIENT_HEARTBEAT).
 const SERVER_HEARTBEAT_MS = 150;
 const CLIENT_BOUND_MS = CLIENT_HEARTBEAT.intervalMs + CLIENT_HEARTBEAT.timeoutMs;
 const SERVER_BOUND_MS = 2 * SERVER_HEARTBEAT_MS;
-
-interface Tally {
-  lost: number;
-  duplicated: number;
-  reordered: number;
-}
-
-function tally(expected: number, seen: readonly number[]): Tally {
-  const unique = new Set(seen);
-  let lost = 0;
-  for (let n = 1; n <= expected; n++) if (!unique.has(n)) lost += 1;
-  let reordered = 0;
-  for (let i = 1; i < seen.length; i++) if (seen[i]! < seen[i - 1]!) reordered += 1;
-  return { lost, duplicated: seen.length - unique.size, reordered };
-}
-
-const show = (t: Tally) => `lost=${t.lost} dup=${t.duplicated} reordered=${t.reordered}`;
 
 /** Server ← proxy ← core client, with both directions numbered from 1 and recorded. */
 async function harness() {
@@ -42,65 +24,15 @@ async function harness() {
   const { server, port } = await startServer({ broker, heartbeat: { intervalMs: SERVER_HEARTBEAT_MS } });
   const proxy = await createFaultProxy({ targetPort: port });
   onCleanup(() => proxy.close());
-
-  // Client → server: what the broker accepted, in the order it assigned seqs.
-  const up: number[] = [];
-  await broker.subscribe('up', (message) => up.push(JSON.parse(message.payload) as number));
-  // Server → client: what the app saw.
-  const down: number[] = [];
-  const client = coreClient(proxy.url, {
-    heartbeat: CLIENT_HEARTBEAT,
-    ackTimeoutMs: 60_000,
-    reconnect: { initialDelayMs: 20, maxDelayMs: 200, connectTimeoutMs: 1_000 },
-  });
-  client.subscribe('down', (data) => down.push(data as number));
-  const clientErrors: string[] = [];
-  client.on('error', (error) => clientErrors.push(error.code));
-  client.connect();
-  await waitFor(() => client.channel('down').getState().status === 'subscribed', 5000, 'the first subscription');
-
-  let sentDown = 0;
-  let sentUp = 0;
-  const acks: Array<Promise<Ack>> = [];
-  const failures: unknown[] = [];
-  const traffic = async (count: number) => {
-    for (let i = 0; i < count; i++) {
-      const ack = client.publish('up', ++sentUp, { ack: true });
-      ack.catch((error: unknown) => failures.push(error));
-      acks.push(ack);
-      await server.publish('down', ++sentDown);
-    }
-  };
-  /** Waits until the link is healthy again and every message went through, then tallies both ways. */
-  const settle = async (what: string) => {
-    await waitFor(() => client.store.getState().status === 'open', 8000, `${what}: reconnected`);
-    await Promise.allSettled(acks);
-    await waitFor(() => down.length >= sentDown && up.length >= sentUp, 8000, `${what}: all traffic`);
-    await delay(50); // a late duplicate would show up now
-    const result = { down: tally(sentDown, down), up: tally(sentUp, up) };
-    expect(failures).toEqual([]);
-    return result;
-  };
+  const link = await startTwoWayTraffic(proxy.url, broker, (n) => server.publish('down', n));
   /** What the recovery machinery did: reconnects, replay overlap the client dropped, resends the server acked again. */
   const figures = () =>
-    `reconnects=${client.getMetrics().reconnects} client-dropped-overlap=${client.getMetrics().duplicates} server-deduped-resends=${server.metrics().duplicates}`;
-  return {
-    server,
-    proxy,
-    client,
-    broker,
-    traffic,
-    settle,
-    clientErrors,
-    figures,
-    get sent() {
-      return { sentDown, sentUp };
-    },
-  };
+    `reconnects=${link.client.getMetrics().reconnects} client-dropped-overlap=${link.client.getMetrics().duplicates} server-deduped-resends=${server.metrics().duplicates}`;
+  return { ...link, server, proxy, figures };
 }
 
 /** Measures how long each side takes to notice a stall, then ends it. */
-async function stallAndMeasure(server: SocketServer, proxy: FaultProxy, client: ReturnType<typeof coreClient>) {
+async function stallAndMeasure(server: SocketServer, proxy: FaultProxy, client: Connection) {
   const liveIds: string[] = [];
   const offConnection = server.on('connection', (c) => liveIds.push(c.id));
   const before = server.metrics().heartbeatTimeouts;
@@ -142,12 +74,9 @@ describe('core client and server through the fault proxy', () => {
     }
     await h.traffic(20);
     const result = await h.settle('cut');
-    console.log(`[fault] cut ×5: down ${show(result.down)} | up ${show(result.up)} | ${h.figures()}`);
+    console.log(`[fault] cut ×5: down ${showTally(result.down)} | up ${showTally(result.up)} | ${h.figures()}`);
     expect(h.client.getMetrics().reconnects).toBeGreaterThanOrEqual(5);
-    expect(result).toEqual({
-      down: { lost: 0, duplicated: 0, reordered: 0 },
-      up: { lost: 0, duplicated: 0, reordered: 0 },
-    });
+    expect(result).toEqual(INTACT);
   });
 
   it('notices a stall by heartbeat on both sides, then resumes without loss', async () => {
@@ -157,13 +86,10 @@ describe('core client and server through the fault proxy', () => {
     await h.traffic(20);
     const result = await h.settle('stall');
     console.log(
-      `[fault] stall: client noticed in ${times.clientMs} ms (bound ≈${CLIENT_BOUND_MS}), server terminated in ${times.serverMs} ms (bound ≈${SERVER_BOUND_MS}) | down ${show(result.down)} | up ${show(result.up)} | ${h.figures()}`,
+      `[fault] stall: client noticed in ${times.clientMs} ms (bound ≈${CLIENT_BOUND_MS}), server terminated in ${times.serverMs} ms (bound ≈${SERVER_BOUND_MS}) | down ${showTally(result.down)} | up ${showTally(result.up)} | ${h.figures()}`,
     );
     expect(h.clientErrors).toContain('heartbeat-timeout');
-    expect(result).toEqual({
-      down: { lost: 0, duplicated: 0, reordered: 0 },
-      up: { lost: 0, duplicated: 0, reordered: 0 },
-    });
+    expect(result).toEqual(INTACT);
   });
 
   it('keeps retrying while connections are refused, then resumes without loss', async () => {
@@ -176,12 +102,9 @@ describe('core client and server through the fault proxy', () => {
     h.proxy.resume();
     const result = await h.settle('refuse');
     console.log(
-      `[fault] refuse: ${h.proxy.refused} attempts refused | down ${show(result.down)} | up ${show(result.up)} | ${h.figures()}`,
+      `[fault] refuse: ${h.proxy.refused} attempts refused | down ${showTally(result.down)} | up ${showTally(result.up)} | ${h.figures()}`,
     );
-    expect(result).toEqual({
-      down: { lost: 0, duplicated: 0, reordered: 0 },
-      up: { lost: 0, duplicated: 0, reordered: 0 },
-    });
+    expect(result).toEqual(INTACT);
   });
 
   it('survives a seeded mix of cuts, stalls and refusals with nothing lost, duplicated or reordered', async () => {
@@ -211,12 +134,9 @@ describe('core client and server through the fault proxy', () => {
     }
     const result = await h.settle('mix');
     console.log(
-      `[fault] seeded mix (seed ${seed}): ${JSON.stringify(counts)}, ${h.sent.sentDown} down / ${h.sent.sentUp} up, slowest stall detection ${Math.max(0, ...stalls)} ms | down ${show(result.down)} | up ${show(result.up)} | ${h.figures()}`,
+      `[fault] seeded mix (seed ${seed}): ${JSON.stringify(counts)}, ${h.sent().down} down / ${h.sent().up} up, slowest stall detection ${Math.max(0, ...stalls)} ms | down ${showTally(result.down)} | up ${showTally(result.up)} | ${h.figures()}`,
     );
-    expect(result).toEqual({
-      down: { lost: 0, duplicated: 0, reordered: 0 },
-      up: { lost: 0, duplicated: 0, reordered: 0 },
-    });
+    expect(result).toEqual(INTACT);
   });
 });
 

@@ -2,25 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { BrokerMessage } from '../src';
 import { redisBroker } from '../src/redis-broker';
-import type { RedisBroker, RedisBrokerOptions } from '../src/redis-broker';
 import { onCleanup, runCleanups, waitFor } from './helpers';
-import { startRedis } from './redis-server';
-import type { RedisProcess } from './redis-server';
+import { brokerOn, redisForTest } from './redis-server';
 
 afterEach(runCleanups);
-
-async function redis(): Promise<RedisProcess> {
-  const server = await startRedis();
-  onCleanup(() => server.stop());
-  return server;
-}
-
-async function node(url: string, options: Omit<RedisBrokerOptions, 'url' | 'client'> = {}): Promise<RedisBroker> {
-  const broker = redisBroker({ url, ...options });
-  onCleanup(() => broker.close());
-  await broker.ready;
-  return broker;
-}
 
 function collect(into: number[]) {
   return (message: BrokerMessage) => into.push(message.seq);
@@ -28,8 +13,8 @@ function collect(into: number[]) {
 
 describe('redisBroker against a real redis-server', () => {
   it('numbers a channel once for all nodes and fans every publish out to every node in seq order', async () => {
-    const { url } = await redis();
-    const [a, b] = await Promise.all([node(url), node(url)]);
+    const { url } = await redisForTest();
+    const [a, b] = await Promise.all([brokerOn(url), brokerOn(url)]);
     const onA: number[] = [];
     const onB: number[] = [];
     await a.subscribe('c', collect(onA));
@@ -43,9 +28,9 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('replays on one node what was published on another, and says when the log no longer reaches back', async () => {
-    const { url } = await redis();
-    const a = await node(url, { replay: { perChannel: 5 } });
-    const b = await node(url, { replay: { perChannel: 5 } });
+    const { url } = await redisForTest();
+    const a = await brokerOn(url, { replay: { perChannel: 5 } });
+    const b = await brokerOn(url, { replay: { perChannel: 5 } });
     for (let i = 1; i <= 8; i++) await a.publish('r', JSON.stringify(i));
     const recent = await b.replay('r', 5);
     expect(recent).toMatchObject({ seq: 8, complete: true });
@@ -63,8 +48,8 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('no longer replays messages older than the replay TTL', async () => {
-    const { url } = await redis();
-    const a = await node(url, { replay: { ttlMs: 50 } });
+    const { url } = await redisForTest();
+    const a = await brokerOn(url, { replay: { ttlMs: 50 } });
     await a.publish('t', '1');
     await new Promise((resolve) => setTimeout(resolve, 120));
     await a.publish('t', '2');
@@ -74,8 +59,8 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('resumes a session on another node and suppresses a publish id accepted there', async () => {
-    const { url } = await redis();
-    const [a, b] = await Promise.all([node(url), node(url)]);
+    const { url } = await redisForTest();
+    const [a, b] = await Promise.all([brokerOn(url), brokerOn(url)]);
     const { sid } = await a.openSession(undefined);
     expect(await a.claim(sid, 'p1')).toBe('new');
     await a.settle(sid, 'p1', true);
@@ -88,8 +73,8 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('makes a resend racing the original on another node wait for its outcome', async () => {
-    const { url } = await redis();
-    const [a, b] = await Promise.all([node(url), node(url)]);
+    const { url } = await redisForTest();
+    const [a, b] = await Promise.all([brokerOn(url), brokerOn(url)]);
     const { sid } = await a.openSession(undefined);
     expect(await a.claim(sid, 'x')).toBe('new');
     let raced: string | undefined;
@@ -102,8 +87,8 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('forgets the oldest accepted ids past the dedupe window', async () => {
-    const { url } = await redis();
-    const a = await node(url, { sessions: { dedupeWindow: 2 } });
+    const { url } = await redisForTest();
+    const a = await brokerOn(url, { sessions: { dedupeWindow: 2 } });
     const { sid } = await a.openSession(undefined);
     for (const id of ['1', '2', '3']) {
       await a.claim(sid, id);
@@ -114,9 +99,9 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('issues a new session for an unknown or expired sid, and keeps a held one alive past its TTL', async () => {
-    const { url } = await redis();
+    const { url } = await redisForTest();
     // Held sessions are renewed every TTL / 3 (200 ms here): only a 400 ms stall could let one lapse.
-    const a = await node(url, { sessions: { ttlMs: 600 } });
+    const a = await brokerOn(url, { sessions: { ttlMs: 600 } });
     const unknown = await a.openSession('AAAAAAAAAAAAAAAAAAAAAA');
     expect(unknown.resumed).toBe(false);
     expect(unknown.sid).not.toBe('AAAAAAAAAAAAAAAAAAAAAA');
@@ -129,7 +114,7 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('works on a given ioredis client, which it leaves open on close', async () => {
-    const { url } = await redis();
+    const { url } = await redisForTest();
     const client = new Redis(url);
     onCleanup(() => void client.disconnect());
     const broker = redisBroker({ client });
@@ -143,8 +128,8 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('refuses at once with unavailable while Redis is down, reports degraded, and recovers when it is back', async () => {
-    const server = await redis();
-    const broker = await node(server.url);
+    const server = await redisForTest();
+    const broker = await brokerOn(server.url);
     const changes: string[] = [];
     broker.onHealthChange((health, error) => changes.push(`${health.status}:${error?.name ?? ''}`));
     const seen: number[] = [];
@@ -172,8 +157,8 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('fills from the log what pub/sub missed while its connection was cut, in order and without interruption', async () => {
-    const { url } = await redis();
-    const [a, b] = await Promise.all([node(url), node(url)]);
+    const { url } = await redisForTest();
+    const [a, b] = await Promise.all([brokerOn(url), brokerOn(url)]);
     const seen: number[] = [];
     let interrupted = 0;
     await b.subscribe('g', collect(seen), () => (interrupted += 1));
@@ -191,8 +176,8 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('interrupts the feed when the log no longer holds what pub/sub missed, then goes on after it', async () => {
-    const { url } = await redis();
-    const [a, b] = await Promise.all([node(url, { replay: { perChannel: 5 } }), node(url)]);
+    const { url } = await redisForTest();
+    const [a, b] = await Promise.all([brokerOn(url, { replay: { perChannel: 5 } }), brokerOn(url)]);
     const seen: number[] = [];
     let interrupted = 0;
     await b.subscribe('g', collect(seen), () => (interrupted += 1));
@@ -211,7 +196,7 @@ describe('redisBroker against a real redis-server', () => {
   });
 
   it('starts degraded without crashing when Redis is not there, and connects once it is', async () => {
-    const server = await redis();
+    const server = await redisForTest();
     await server.stop();
     const broker = redisBroker({ url: server.url, connectTimeoutMs: 200 });
     onCleanup(() => broker.close());

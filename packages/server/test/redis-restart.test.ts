@@ -1,20 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SocketServerError } from '../src';
-import { redisBroker } from '../src/redis-broker';
-import { coreClient, onCleanup, runCleanups, startServer, waitFor } from './helpers';
-import { startRedis } from './redis-server';
+import { coreClient, runCleanups, waitFor } from './helpers';
+import { nodeOn, redisForTest } from './redis-server';
 
 afterEach(runCleanups);
 
 describe('a server node on Redis when Redis restarts mid-stream', () => {
   it('keeps serving, reports degraded, nacks publishes meanwhile, and flows again once Redis is back', async () => {
-    const redis = await startRedis();
-    onCleanup(() => redis.stop());
-    const broker = redisBroker({ url: redis.url });
-    onCleanup(() => broker.close());
-    await broker.ready;
-    const { server, url } = await startServer({ broker });
+    const redis = await redisForTest();
+    const { server, url } = await nodeOn(redis.url);
     const errors: SocketServerError[] = [];
     server.on('error', (error) => errors.push(error));
 
@@ -77,12 +72,8 @@ describe('a server node on Redis when Redis restarts mid-stream', () => {
   });
 
   it('survives a crash under continuous traffic: nothing duplicated or reordered, nothing refused delivered', async () => {
-    const redis = await startRedis();
-    onCleanup(() => redis.stop());
-    const broker = redisBroker({ url: redis.url });
-    onCleanup(() => broker.close());
-    await broker.ready;
-    const { server, url } = await startServer({ broker });
+    const redis = await redisForTest();
+    const { server, url } = await nodeOn(redis.url);
     server.on('error', () => {}); // counted in metrics; the test looks at outcomes
 
     const seen: number[] = [];

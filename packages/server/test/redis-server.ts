@@ -4,6 +4,11 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { getFreePort } from '../../core/test/free-port';
+import type { SocketServerOptions } from '../src';
+import { redisBroker } from '../src/redis-broker';
+import type { RedisBroker, RedisBrokerOptions } from '../src/redis-broker';
+import { onCleanup, startServer } from './helpers';
+import type { Started } from './helpers';
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -35,6 +40,34 @@ export async function startRedis(): Promise<RedisProcess> {
       child = await launch(port);
     },
   };
+}
+
+/** {@link startRedis}, stopped after the test. */
+export async function redisForTest(): Promise<RedisProcess> {
+  const redis = await startRedis();
+  onCleanup(() => redis.stop());
+  return redis;
+}
+
+/** A broker with its own connections to the Redis at `url`, ready, and closed after the test. */
+export async function brokerOn(
+  url: string,
+  options: Omit<RedisBrokerOptions, 'url' | 'client'> = {},
+): Promise<RedisBroker> {
+  const broker = redisBroker({ url, ...options });
+  onCleanup(() => broker.close());
+  await broker.ready;
+  return broker;
+}
+
+export interface RedisNode extends Started<unknown> {
+  readonly broker: RedisBroker;
+}
+
+/** A server node on its own broker to the Redis at `url`, closed after the test. */
+export async function nodeOn(url: string, options: Omit<SocketServerOptions, 'broker'> = {}): Promise<RedisNode> {
+  const broker = await brokerOn(url);
+  return { ...(await startServer({ ...options, broker })), broker };
 }
 
 async function launch(port: number): Promise<ChildProcess> {

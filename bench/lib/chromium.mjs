@@ -17,7 +17,7 @@ export function requireChromium(who) {
 }
 
 /**
- * Headless Chromium on a fresh profile (as bench/react does). Returns `{ context, page, close }`;
+ * Headless Chromium on a fresh profile. Returns `{ context, page, close }`;
  * `close` shuts the browser and removes the profile.
  */
 export async function launchChromium({ extraArgs = [] } = {}) {
