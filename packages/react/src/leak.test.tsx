@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useEffect, useState } from 'react';
 import { createConnection } from '@socketboard/core';
 import type { Connection, ReadonlyStore } from '@socketboard/core';
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import '../test/channels';
 import { manualFrames } from '../test/fake-socket';
-import { installMockSocketServer } from '../test/msw-socket-server';
+import { mockSocketServerPerTest } from '../test/mock-socket';
 import { renderStrict } from '../test/render';
 import { SocketProvider } from './socket-provider';
 import { useChannel } from './use-channel';
@@ -13,7 +13,7 @@ import { useConnectionMetrics } from './use-connection-metrics';
 import { useConnectionStatus } from './use-connection-status';
 import { useSocket } from './use-socket';
 
-const server = installMockSocketServer({ beforeAll, afterAll, beforeEach });
+const server = mockSocketServerPerTest();
 
 afterEach(() => {
   cleanup();
@@ -99,7 +99,7 @@ describe('after unmounting every component', () => {
     await waitFor(() => expect(connection.channel('cpu').getState().count).toBe(1));
     expect(connection.inspect().channelListeners).toBe(9);
     // A message is waiting for the next frame when everything unmounts: its frame must be cancelled too.
-    act(() => mock.publish('a', 3));
+    act(() => void mock.publish('a', 3));
     await waitFor(() => expect(connection.channel('a').getState().data).toBe(3));
     expect(frames.queued).toBe(1);
 
@@ -109,9 +109,9 @@ describe('after unmounting every component', () => {
     expect(Object.values(stores).map((s) => s.live)).toEqual([0, 0, 0, 0, 0]);
     expect(frames.queued).toBe(0);
     await waitFor(() => expect(connection.inspect().wireChannels).toEqual([]));
-    const unsubscribed = mock.framesOf('unsub').map((f) => f.ch);
+    const unsubscribed = mock.inbound('unsub').map((f) => f.ch);
     expect(unsubscribed.sort()).toEqual(['a', 'b', 'cpu']);
-    expect(mock.framesOf('sub')).toHaveLength(3);
+    expect(mock.inbound('sub')).toHaveLength(3);
     connection.close();
     expect(connection.inspect()).toMatchObject({ timers: 0, socket: false, signalListeners: false, eventListeners: 0 });
   });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Profiler, useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { createConnection } from '@socketboard/core';
@@ -6,7 +6,7 @@ import type { Connection } from '@socketboard/core';
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import '../test/channels';
 import { manualFrames } from '../test/fake-socket';
-import { installMockSocketServer } from '../test/msw-socket-server';
+import { mockSocketServerPerTest } from '../test/mock-socket';
 import { renderStrict } from '../test/render';
 import type { Deliver } from './channel-view';
 import { SocketProvider } from './socket-provider';
@@ -14,7 +14,7 @@ import { useChannel } from './use-channel';
 import { useConnectionMetrics } from './use-connection-metrics';
 import { useConnectionStatus } from './use-connection-status';
 
-const server = installMockSocketServer({ beforeAll, afterAll, beforeEach });
+const server = mockSocketServerPerTest();
 
 let frames: ReturnType<typeof manualFrames>;
 let connection: Connection;

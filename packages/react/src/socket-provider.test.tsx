@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConnection } from '@socketboard/core';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import '../test/channels';
-import { installMockSocketServer } from '../test/msw-socket-server';
+import { mockSocketServerPerTest } from '../test/mock-socket';
 import { renderStrict } from '../test/render';
 import { SocketProviderMissingError } from './errors';
 import { SocketProvider } from './socket-provider';
@@ -10,11 +10,12 @@ import { useSocket } from './use-socket';
 import type { SocketApi } from './use-socket';
 import { useConnectionStatus } from './use-connection-status';
 
-const server = installMockSocketServer({ beforeAll, afterAll, beforeEach });
+const server = mockSocketServerPerTest();
 
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
+  vi.useRealTimers();
 });
 
 /** Hands the provider's socket API to the test and shows the status. */
@@ -46,13 +47,14 @@ describe('SocketProvider with its own connection', () => {
       </SocketProvider>,
     );
     await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('open'));
-    await waitFor(() => expect(mock.framesOf('hello')).toHaveLength(1));
+    await waitFor(() => expect(mock.inbound('hello')).toHaveLength(1));
     expect(mock.connections).toBe(1);
     expect(constructed).toHaveBeenCalledTimes(1);
     expect(new Set(probe.apis.map((api) => api.connection)).size).toBe(1);
   });
 
   it('closes its connection after the close delay once unmounted, not at once', async () => {
+    vi.useFakeTimers();
     const mock = server.current;
     const probe = capture();
     const { unmount } = renderStrict(
@@ -60,13 +62,17 @@ describe('SocketProvider with its own connection', () => {
         <Probe onApi={probe.onApi} />
       </SocketProvider>,
     );
-    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('open'));
+    // The mock server answers on microtasks: a zero advance lets them run without moving the clock.
+    await act(() => vi.advanceTimersByTimeAsync(0));
+    expect(screen.getByTestId('status').textContent).toBe('open');
     const { connection } = probe.last;
     unmount();
+    await act(() => vi.advanceTimersByTimeAsync(29));
     expect(connection.store.getState().status).toBe('open');
-    await waitFor(() => expect(connection.store.getState().status).toBe('closed'));
+    await act(() => vi.advanceTimersByTimeAsync(1));
+    expect(connection.store.getState().status).toBe('closed');
     expect(connection.inspect()).toMatchObject({ socket: false, timers: 0, signalListeners: false });
-    await waitFor(() => expect(mock.openClients).toBe(0));
+    expect(mock.clients).toBe(0);
   });
 
   it('keeps the connection when options objects and callbacks change identity, and uses the latest callbacks', async () => {
@@ -94,9 +100,9 @@ describe('SocketProvider with its own connection', () => {
     expect(mock.connections).toBe(1);
     // The next attempt asks the newest auth callback for its token.
     act(() => probe.last.reconnect());
-    await waitFor(() => expect(mock.framesOf('auth')).toHaveLength(2));
+    await waitFor(() => expect(mock.inbound('auth')).toHaveLength(2));
     expect(tokens).toEqual(['t1', 't3']);
-    expect(mock.framesOf('auth').map((f) => f.token)).toEqual(['t1', 't3']);
+    expect(mock.inbound('auth').map((f) => f.token)).toEqual(['t1', 't3']);
   });
 
   it('replaces the connection when the url string changes, and closes the old one', async () => {
@@ -120,7 +126,7 @@ describe('SocketProvider with its own connection', () => {
     expect(old.store.getState().status).toBe('closed');
     await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('open'));
     expect([first.connections, second.connections]).toEqual([1, 1]);
-    await waitFor(() => expect(first.openClients).toBe(0));
+    await waitFor(() => expect(first.clients).toBe(0));
   });
 });
 
@@ -174,7 +180,7 @@ describe('useSocket', () => {
       channel: 'chat',
     });
     expect(probe.last.send('{"t":"ping","ts":1}')).toBe('sent');
-    await waitFor(() => expect(mock.framesOf('ping')).toEqual([{ t: 'ping', ts: 1 }]));
+    await waitFor(() => expect(mock.inbound('ping')).toEqual([{ t: 'ping', ts: 1 }]));
     act(() => probe.last.close());
     expect(screen.getByTestId('status').textContent).toBe('closed');
   });

@@ -1,14 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { useState } from 'react';
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import '../test/channels';
-import { installMockSocketServer } from '../test/msw-socket-server';
-import { gate, renderStrict } from '../test/render';
+import { mockSocketServerPerTest } from '../test/mock-socket';
+import { renderStrict } from '../test/render';
 import { SocketProvider } from './socket-provider';
 import { useChannel } from './use-channel';
 import { useConnectionStatus } from './use-connection-status';
 
-const server = installMockSocketServer({ beforeAll, afterAll, beforeEach });
+const server = mockSocketServerPerTest();
 
 afterEach(() => {
   cleanup();
@@ -43,30 +43,23 @@ describe('useChannel over msw', () => {
     }
     renderStrict(<App />);
     await waitFor(() => expect(screen.getByTestId('one').textContent).toBe('subscribed:-'));
-    expect(mock.framesOf('sub')).toEqual([{ t: 'sub', ch: 'cpu' }]);
+    expect(mock.inbound('sub')).toEqual([{ t: 'sub', ch: 'cpu' }]);
     expect(mock.connections).toBe(1);
 
-    act(() => mock.publish('cpu', { load: 0.42 }));
+    act(() => void mock.publish('cpu', { load: 0.42 }));
     await waitFor(() => {
       for (const id of ['one', 'two', 'three']) expect(screen.getByTestId(id).textContent).toBe('subscribed:0.42');
     });
 
     fireEvent.click(screen.getByText('hide'));
-    await waitFor(() => expect(mock.framesOf('unsub')).toEqual([{ t: 'unsub', ch: 'cpu' }]));
+    await waitFor(() => expect(mock.inbound('unsub')).toEqual([{ t: 'unsub', ch: 'cpu' }]));
     expect(mock.subscribers('cpu')).toBe(0);
-    expect(mock.framesOf('sub')).toHaveLength(1);
+    expect(mock.inbound('sub')).toHaveLength(1);
   });
 
   it('shows open → reconnecting → open when the server drops the socket, and delivers a publish made while down', async () => {
     const mock = server.current;
     const statuses: string[] = [];
-    const held = gate();
-    let holding = false;
-    // The first attempt connects at once; the reconnect waits for the test, so "reconnecting" is observable.
-    const url = async () => {
-      if (holding) await held.promise;
-      return mock.url;
-    };
     function Status() {
       const status = useConnectionStatus((s) => s.status);
       if (statuses.at(-1) !== status) statuses.push(status);
@@ -84,7 +77,7 @@ describe('useChannel over msw', () => {
       );
     }
     renderStrict(
-      <SocketProvider url={url} reconnect={{ initialDelayMs: 20 }}>
+      <SocketProvider url={mock.url} reconnect={{ initialDelayMs: 20, maxDelayMs: 100 }}>
         <Status />
         <Chat />
       </SocketProvider>,
@@ -92,23 +85,27 @@ describe('useChannel over msw', () => {
     await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('open'));
     await waitFor(() => expect(mock.subscribers('chat')).toBe(1));
 
-    holding = true;
-    act(() => mock.dropAll(1012));
+    // Refused until the test lets it up, so "reconnecting" is observable.
+    act(() => {
+      mock.refuseNext(Infinity);
+      mock.drop(1012);
+    });
     await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('reconnecting'));
     fireEvent.click(screen.getByText('send'));
     expect(screen.getByTestId('result').textContent).toBe('queued');
-    expect(mock.framesOf('pub')).toEqual([]);
+    expect(mock.inbound('pub')).toEqual([]);
 
-    act(() => held.open());
+    act(() => mock.refuseNext(0));
     await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('open'));
     await waitFor(() =>
-      expect(mock.framesOf('pub')).toEqual([{ t: 'pub', ch: 'chat', d: { from: 'ada', text: 'while down' } }]),
+      expect(mock.inbound('pub')).toEqual([{ t: 'pub', ch: 'chat', d: { from: 'ada', text: 'while down' } }]),
     );
     expect(statuses).toEqual(['idle', 'connecting', 'open', 'reconnecting', 'open']);
-    expect(mock.connections).toBe(2);
+    // One socket opened again (the refused attempts never opened), with one session each time.
+    expect(mock.sent('welcome')).toHaveLength(2);
     // Resubscribed on the new socket, and the channel still works.
     await waitFor(() => expect(mock.subscribers('chat')).toBe(1));
-    act(() => mock.publish('chat', { from: 'bob', text: 'back' }));
+    act(() => void mock.publish('chat', { from: 'bob', text: 'back' }));
     await waitFor(() => expect(screen.getByTestId('chat').textContent).toBe('back'));
   });
 
@@ -152,11 +149,11 @@ describe('useChannel over msw', () => {
       </SocketProvider>,
     );
     await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('open'));
-    await waitFor(() => expect(mock.framesOf('hello')).toHaveLength(1));
+    await waitFor(() => expect(mock.inbound('hello')).toHaveLength(1));
     expect(screen.getByTestId('b').textContent).toBe('idle');
-    expect(mock.framesOf('sub')).toEqual([]);
+    expect(mock.inbound('sub')).toEqual([]);
     fireEvent.click(screen.getByText('enable'));
     await waitFor(() => expect(screen.getByTestId('b').textContent).toBe('subscribed'));
-    expect(mock.framesOf('sub')).toEqual([{ t: 'sub', ch: 'b' }]);
+    expect(mock.inbound('sub')).toEqual([{ t: 'sub', ch: 'b' }]);
   });
 });

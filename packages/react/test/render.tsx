@@ -7,12 +7,3 @@ import type { RenderResult } from '@testing-library/react';
 export function renderStrict(ui: ReactNode): RenderResult {
   return render(ui, { wrapper: StrictMode });
 }
-
-/** A promise with its resolve function, to hold a URL provider (and so a reconnect) until the test lets go. */
-export function gate(): { promise: Promise<void>; open(): void } {
-  let open!: () => void;
-  const promise = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { promise, open };
-}

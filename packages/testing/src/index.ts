@@ -6,5 +6,6 @@ export type {
   MockSocketServer,
   MockSocketServerOptions,
   NackOptions,
+  RefusalOptions,
 } from './types';
 export { DEFAULT_MOCK_URL } from './default-url';

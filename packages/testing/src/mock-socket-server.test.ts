@@ -231,6 +231,36 @@ describe('protocol v1', () => {
     expect(server.received('orders')).toEqual([{ qty: 3 }]);
   });
 
+  it('refuses the subscriptions a rule matches with err and no data, and subscribes again once the rule is removed', async () => {
+    const server = mockServer();
+    const connection = connect();
+    const remove = server.refuseSubscription('secret');
+    server.refuseSubscription((channel) => channel.startsWith('admin:'), { code: 'paywalled', reason: 'pay first' });
+    const secret: unknown[] = [];
+    connection.subscribe('secret', (data) => secret.push(data));
+    connection.subscribe('admin:users', () => {});
+    connection.subscribe('cpu', () => {});
+    await server.whenSubscribed('cpu');
+    await vi.waitFor(() => expect(connection.channel('secret').getState().status).toBe('error'));
+
+    server.publish('secret', 'hidden');
+    expect(server.subscribers('secret')).toBe(0);
+    expect(server.sent('err')).toEqual([
+      { t: 'err', code: 'forbidden', reason: 'may not subscribe to "secret"', ch: 'secret' },
+      { t: 'err', code: 'paywalled', reason: 'pay first', ch: 'admin:users' },
+    ]);
+    expect(server.sent('subd')).toEqual([{ t: 'subd', ch: 'cpu', seq: 0, resumed: true }]);
+    expect(connection.channel('secret').getState().error).toMatchObject({ code: 'forbidden' });
+    expect(connection.channel('admin:users').getState().error).toMatchObject({ code: 'paywalled' });
+
+    remove();
+    server.drop(); // the client subscribes again on its new socket
+    await server.whenSubscribed('secret');
+    server.publish('secret', 'shown');
+    await vi.waitFor(() => expect(secret).toEqual(['shown']));
+    expect(server.subscribers('admin:users')).toBe(0);
+  });
+
   it('deduplicates a publish resent after its ack was lost, and resumes the session', async () => {
     vi.useFakeTimers();
     const server = mockServer();
@@ -468,5 +498,6 @@ describe('createMockSocketServer', () => {
     expect(() => server.delay(-1)).toThrow(TypeError);
     expect(() => server.refuseNext(1.5)).toThrow(TypeError);
     expect(() => server.publish('', 1)).toThrow(/non-empty channel name/);
+    expect(() => server.refuseSubscription('')).toThrow(/channel name or a function/);
   });
 });

@@ -9,6 +9,7 @@ import type {
   MockSocketServer,
   MockSocketServerOptions,
   NackOptions,
+  RefusalOptions,
 } from './types';
 
 type MswClient = WebSocketHandlerConnection['client'];
@@ -25,6 +26,12 @@ interface NackRule {
   readonly reason: string;
 }
 
+interface SubscriptionRule {
+  readonly matches: (channel: string) => boolean;
+  readonly code: string;
+  readonly reason: string | undefined;
+}
+
 interface Connected extends MockClient {
   readonly channels: Set<string>;
   session: Session | undefined;
@@ -38,7 +45,7 @@ const DEFAULT_REPLAY = 100;
  * A mock Socketboard server for your tests, on msw's WebSocket interception: register its `handler`
  * with `setupServer()` (jsdom, happy-dom, Node) or `setupWorker()` (browser, Storybook), point your
  * `SocketProvider`/`createConnection` at `url`, then publish, inspect what the app sent, and script
- * faults (`drop`, `stall`, `refuseNext`, `delay`, `nack`).
+ * faults (`drop`, `stall`, `refuseNext`, `delay`, `nack`, `refuseSubscription`).
  *
  * Everything runs on msw's microtasks; the only timers are `delay()`'s, on the global `setTimeout`,
  * so Vitest's fake timers work.
@@ -71,6 +78,7 @@ export function createMockSocketServer(url: string, options: MockSocketServerOpt
   const rawSeqs = new Map<string, number>();
   const sessions = new Map<string, Session>();
   const rules: NackRule[] = [];
+  const subscriptionRules: SubscriptionRule[] = [];
   const waiters = new Map<string, (() => void)[]>();
   let inboundLog: unknown[] = [];
   let sentLog: unknown[] = [];
@@ -196,6 +204,13 @@ export function createMockSocketServer(url: string, options: MockSocketServerOpt
   };
 
   const subscribe = (client: Connected, channel: string, since: number | undefined) => {
+    const refusal = subscriptionRules.find((rule) => rule.matches(channel));
+    if (refusal !== undefined) {
+      // As the real server answers a subscription its authorization refuses: no subd, no data.
+      client.channels.delete(channel);
+      const reason = refusal.reason ?? `may not subscribe to ${JSON.stringify(channel)}`;
+      return sendTo(client, { t: 'err', code: refusal.code, reason, ch: channel });
+    }
     client.channels.add(channel);
     const replay = logOf(channel).replay(since);
     for (const message of replay.messages) client.outbox.send(message.frame, delayMs);
@@ -348,6 +363,23 @@ export function createMockSocketServer(url: string, options: MockSocketServerOpt
       return () => {
         const index = rules.indexOf(rule);
         if (index >= 0) rules.splice(index, 1);
+      };
+    },
+    refuseSubscription(channel, refusal: RefusalOptions = {}) {
+      if (typeof channel !== 'function' && !isChannel(channel)) {
+        throw new TypeError(
+          `refuseSubscription(channel) needs a channel name or a function, got ${JSON.stringify(channel)}.`,
+        );
+      }
+      const rule: SubscriptionRule = {
+        matches: typeof channel === 'function' ? channel : (candidate) => candidate === channel,
+        code: refusal.code ?? 'forbidden',
+        reason: refusal.reason,
+      };
+      subscriptionRules.push(rule);
+      return () => {
+        const index = subscriptionRules.indexOf(rule);
+        if (index >= 0) subscriptionRules.splice(index, 1);
       };
     },
   };

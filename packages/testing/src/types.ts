@@ -19,6 +19,14 @@ export interface NackOptions {
   reason?: string;
 }
 
+/** How the mock server answers the subscriptions a `refuseSubscription()` rule matches. */
+export interface RefusalOptions {
+  /** Default `'forbidden'`. */
+  code?: string;
+  /** Default `may not subscribe to "<channel>"`. */
+  reason?: string;
+}
+
 /** One connected client, as the mock server sees it. */
 export interface MockClient {
   /** msw's id of the connection. */
@@ -128,4 +136,10 @@ export interface MockSocketServer {
    * reason, ch}` for the others. Returns a function that removes the rule.
    */
   nack(predicate: (publish: ClientPublish) => boolean, options?: NackOptions): () => void;
+  /**
+   * v1: refuses the subscriptions to `channel` (or to the channels `channel` matches) as the real
+   * server's authorization does: `err {code, reason, ch}` instead of `subd`, and no data. Default code
+   * `'forbidden'`. Subscriptions made before stay. Returns a function that removes the rule.
+   */
+  refuseSubscription(channel: string | ((channel: string) => boolean), options?: RefusalOptions): () => void;
 }

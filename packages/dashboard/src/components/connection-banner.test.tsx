@@ -2,10 +2,11 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installManualFrames } from '../../test/manual-frames';
 import type { ManualFrames } from '../../test/manual-frames';
-import { socketHarness } from '../../test/socket-harness';
+import { mockSocket, settle } from '../../test/mock-socket';
 import { ConnectionBanner } from './connection-banner';
 
 const T0 = 1_700_000_000_000;
+const socket = mockSocket();
 let frames: ManualFrames & { restore(): void };
 beforeEach(() => {
   vi.useFakeTimers();
@@ -66,20 +67,21 @@ describe('ConnectionBanner', () => {
   });
 
   it('with a provider: shows after the grace period of a drop, and Retry reconnects at once', async () => {
-    const harness = socketHarness();
-    harness.render(<ConnectionBanner graceMs={2_000} />);
-    await harness.open();
-    act(() => harness.socket().serverClose(1006));
+    // The first retry is due long after the grace period: only the button can reconnect before it.
+    const { server, connection } = socket.render(<ConnectionBanner graceMs={2_000} />, {
+      reconnect: { initialDelayMs: 20_000 },
+    });
+    await settle();
+    server.drop(1006);
+    await settle();
+    expect(connection.store.getState().status).toBe('reconnecting');
     expect(root().getAttribute('data-state')).toBe('hidden');
     await act(async () => void (await vi.advanceTimersByTimeAsync(2_001)));
     expect(root().getAttribute('data-state')).not.toBe('hidden');
-    const sockets = harness.socket();
-    await act(async () => {
-      fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
-      await vi.advanceTimersByTimeAsync(0);
-    });
-    expect(harness.socket()).not.toBe(sockets);
-    expect(harness.connection.store.getState().status).toBe('connecting');
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+    await settle();
+    expect(server.connections).toBe(2);
+    expect(connection.store.getState().status).toBe('open');
     expect(root().getAttribute('data-state')).toBe('hidden');
   });
 });

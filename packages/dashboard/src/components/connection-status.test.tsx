@@ -2,10 +2,11 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installManualFrames } from '../../test/manual-frames';
 import type { ManualFrames } from '../../test/manual-frames';
-import { socketHarness } from '../../test/socket-harness';
+import { mockSocket, settle } from '../../test/mock-socket';
 import { ConnectionStatus } from './connection-status';
 
 const T0 = 1_700_000_000_000;
+const socket = mockSocket();
 let frames: ManualFrames & { restore(): void };
 beforeEach(() => {
   vi.useFakeTimers();
@@ -66,12 +67,12 @@ describe('ConnectionStatus', () => {
   });
 
   it('follows the provider connection when no status is given', async () => {
-    const harness = socketHarness();
-    harness.render(<ConnectionStatus />);
-    expect(badge().getAttribute('data-state')).toBe('idle');
-    await harness.open();
+    const { server } = socket.render(<ConnectionStatus />);
+    expect(badge().getAttribute('data-state')).toBe('connecting');
+    await settle();
     expect(badge().getAttribute('data-state')).toBe('open');
-    act(() => harness.socket().serverClose(1006));
+    server.drop(1006);
+    await settle();
     expect(badge().getAttribute('data-state')).toBe('reconnecting');
     expect(visible()).toMatch(/^Reconnecting in \d+ s$/);
   });

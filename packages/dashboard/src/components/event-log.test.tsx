@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installManualFrames } from '../../test/manual-frames';
 import type { ManualFrames } from '../../test/manual-frames';
-import { socketHarness } from '../../test/socket-harness';
+import { mockSocket, settle } from '../../test/mock-socket';
 import { EventLog } from './event-log';
 import type { EventLogItem } from './event-log';
 
@@ -15,6 +15,7 @@ const item = (i: number, extra: Partial<EventLogItem> = {}): EventLogItem => ({
 });
 const items = (n: number) => Array.from({ length: n }, (_, i) => item(i));
 
+const socket = mockSocket();
 let frames: ManualFrames & { restore(): void };
 beforeEach(() => {
   vi.useFakeTimers();
@@ -86,14 +87,11 @@ describe('EventLog', () => {
   });
 
   it('turns channel messages into lines: strings and { message, level } objects', async () => {
-    const harness = socketHarness();
-    await harness.open();
-    harness.render(<EventLog title="Events" channel="audit" />);
-    harness.subscribed('audit');
-    act(() => {
-      harness.message('audit', 'deploy started');
-      harness.message('audit', { message: 'deploy failed', level: 'error' });
-    });
+    const { server } = socket.render(<EventLog title="Events" channel="audit" />);
+    await settle();
+    server.publish('audit', 'deploy started');
+    server.publish('audit', { message: 'deploy failed', level: 'error' });
+    await settle();
     act(() => void frames.flush());
     expect(messages()).toEqual(['deploy failed', 'deploy started']);
     expect(within(log()).getAllByRole('listitem')[0]!.getAttribute('data-level')).toBe('error');

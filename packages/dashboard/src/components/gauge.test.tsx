@@ -2,9 +2,10 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installManualFrames } from '../../test/manual-frames';
 import type { ManualFrames } from '../../test/manual-frames';
-import { socketHarness } from '../../test/socket-harness';
+import { mockSocket, settle } from '../../test/mock-socket';
 import { Gauge } from './gauge';
 
+const socket = mockSocket();
 let frames: ManualFrames & { restore(): void };
 beforeEach(() => {
   vi.useFakeTimers();
@@ -64,13 +65,10 @@ describe('Gauge', () => {
   });
 
   it('shows the newest value of a channel', async () => {
-    const harness = socketHarness();
-    await harness.open();
-    harness.render(<Gauge title="CPU" channel="cpu" />);
-    harness.subscribed('cpu');
-    act(() => {
-      for (let i = 0; i <= 42; i++) harness.message('cpu', i);
-    });
+    const { server } = socket.render(<Gauge title="CPU" channel="cpu" />);
+    await settle();
+    for (let i = 0; i <= 42; i++) server.publish('cpu', i);
+    await settle();
     act(() => void frames.flush());
     expect(screen.getByRole('meter', { name: 'CPU' }).getAttribute('aria-valuenow')).toBe('42');
   });

@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installManualFrames } from '../../test/manual-frames';
 import type { ManualFrames } from '../../test/manual-frames';
-import { socketHarness } from '../../test/socket-harness';
+import { mockSocket, settle } from '../../test/mock-socket';
 import type { Thresholds } from '../thresholds';
 import { LiveTimeSeries } from './live-time-series';
 
@@ -18,6 +18,7 @@ const thresholds: Thresholds = {
   ],
 };
 
+const socket = mockSocket();
 let frames: ManualFrames & { restore(): void };
 
 beforeEach(() => {
@@ -143,18 +144,15 @@ describe('LiveTimeSeries with data', () => {
 
 describe('LiveTimeSeries with a channel', () => {
   it('is loading until subscribed, then draws the messages of a burst after one frame', async () => {
-    const harness = socketHarness();
-    await harness.open();
-    harness.render(
+    const { server } = socket.render(
       <LiveTimeSeries<{ load: number }> title="CPU" channel="cpu" select={(m) => m.load} width={480} unit="percent" />,
     );
     expect(root().getAttribute('data-state')).toBe('loading');
-    harness.subscribed('cpu');
+    await settle();
     flushFrame();
     expect(root().getAttribute('data-state')).toBe('empty');
-    act(() => {
-      for (let i = 0; i < 50; i++) harness.message('cpu', { load: i });
-    });
+    for (let i = 0; i < 50; i++) server.publish('cpu', { load: i });
+    await settle();
     expect(root().getAttribute('data-state')).toBe('empty');
     flushFrame();
     expect(root().getAttribute('data-state')).toBe('live');
@@ -162,25 +160,23 @@ describe('LiveTimeSeries with a channel', () => {
   });
 
   it('uses row times from the message under the index key', async () => {
-    const harness = socketHarness();
-    await harness.open();
-    harness.render(<LiveTimeSeries title="CPU" channel="cpu" categories={['user', 'system']} width={480} />);
-    harness.subscribed('cpu');
-    act(() =>
-      harness.message('cpu', [
-        { time: T0 - 2_000, user: 1, system: 2 },
-        { time: T0 - 1_000, user: 3, system: 4 },
-      ]),
+    const { server } = socket.render(
+      <LiveTimeSeries title="CPU" channel="cpu" categories={['user', 'system']} width={480} />,
     );
+    await settle();
+    server.publish('cpu', [
+      { time: T0 - 2_000, user: 1, system: 2 },
+      { time: T0 - 1_000, user: 3, system: 4 },
+    ]);
+    await settle();
     flushFrame();
     expect(within(root()).getByRole('img').getAttribute('aria-label')).toContain('Latest: user 3, system 4');
   });
 
   it('shows the channel error the server sent', async () => {
-    const harness = socketHarness();
-    await harness.open();
-    harness.render(<LiveTimeSeries title="CPU" channel="secret" width={480} />);
-    act(() => harness.socket().receive({ t: 'err', code: 'forbidden', reason: 'not allowed', ch: 'secret' }));
+    const { server } = socket.render(<LiveTimeSeries title="CPU" channel="secret" width={480} />);
+    server.refuseSubscription('secret', { reason: 'not allowed' });
+    await settle();
     flushFrame();
     expect(root().getAttribute('data-state')).toBe('error');
     expect(root().textContent).toContain('not allowed');

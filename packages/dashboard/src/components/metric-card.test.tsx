@@ -2,7 +2,7 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installManualFrames } from '../../test/manual-frames';
 import type { ManualFrames } from '../../test/manual-frames';
-import { socketHarness } from '../../test/socket-harness';
+import { mockSocket, settle } from '../../test/mock-socket';
 import type { Thresholds } from '../thresholds';
 import { MetricCard } from './metric-card';
 
@@ -16,6 +16,7 @@ const thresholds: Thresholds = {
   ],
 };
 
+const socket = mockSocket();
 let frames: ManualFrames & { restore(): void };
 beforeEach(() => {
   vi.useFakeTimers();
@@ -74,15 +75,14 @@ describe('MetricCard', () => {
   });
 
   it('follows a channel: loading, then the newest value once per frame', async () => {
-    const harness = socketHarness();
-    await harness.open();
-    harness.render(<MetricCard<{ cpu: number }> title="CPU" channel="host" select={(m) => m.cpu} unit="percent" />);
+    const { server } = socket.render(
+      <MetricCard<{ cpu: number }> title="CPU" channel="host" select={(m) => m.cpu} unit="percent" />,
+    );
     expect(card().getAttribute('data-state')).toBe('loading');
-    harness.subscribed('host');
-    act(() => {
-      harness.message('host', { cpu: 20 });
-      harness.message('host', { cpu: 30 });
-    });
+    await settle();
+    server.publish('host', { cpu: 20 });
+    server.publish('host', { cpu: 30 });
+    await settle();
     act(() => void frames.flush());
     expect(card().getAttribute('data-state')).toBe('live');
     expect(card().querySelector('.sb-metric__value')!.textContent).toBe('30%');

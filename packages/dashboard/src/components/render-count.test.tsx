@@ -2,12 +2,12 @@ import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { createElement } from 'react';
 import type { ComponentProps } from 'react';
 import type * as Recharts from 'recharts';
+import type { MockSocketServer } from '@socketboard/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installIntersectionObserver, setTabVisible } from '../../test/dom';
 import { installManualFrames } from '../../test/manual-frames';
 import type { ManualFrames } from '../../test/manual-frames';
-import { socketHarness } from '../../test/socket-harness';
-import type { SocketHarness } from '../../test/socket-harness';
+import { mockSocket, settle } from '../../test/mock-socket';
 import { LiveTimeSeries } from './live-time-series';
 
 // Count renders of the recharts chart itself: the expensive part a live chart must spare.
@@ -23,19 +23,20 @@ vi.mock('recharts', async (importOriginal) => {
   };
 });
 
+const socket = mockSocket();
 let frames: ManualFrames & { restore(): void };
 let observer: ReturnType<typeof installIntersectionObserver>;
-let harness: SocketHarness;
+let server: MockSocketServer;
 
 beforeEach(async () => {
   vi.useFakeTimers();
   vi.setSystemTime(1_700_000_000_000);
   frames = installManualFrames();
   observer = installIntersectionObserver();
-  harness = socketHarness();
-  await harness.open();
-  harness.render(<LiveTimeSeries<number> title="Load" channel="load" width={480} staleAfterMs={Infinity} />);
-  harness.subscribed('load');
+  ({ server } = socket.render(
+    <LiveTimeSeries<number> title="Load" channel="load" width={480} staleAfterMs={Infinity} />,
+  ));
+  await settle();
   act(() => void frames.flush());
   chartRenders.count = 0;
   value = 0;
@@ -51,15 +52,16 @@ afterEach(() => {
 
 const root = () => screen.getByRole('group', { name: 'Load' });
 let value = 0;
-const burst = (n: number) =>
-  act(() => {
-    for (let i = 0; i < n; i++) harness.message('load', value++);
-  });
+/** Publishes `n` messages and lets them all arrive (no frame runs meanwhile). */
+async function burst(n: number) {
+  for (let i = 0; i < n; i++) server.publish('load', value++);
+  await settle();
+}
 const frame = () => act(() => void frames.flush());
 
 describe('render counts', () => {
-  it('renders the chart at most once for a burst of a thousand messages within one frame', () => {
-    burst(1_000);
+  it('renders the chart at most once for a burst of a thousand messages within one frame', async () => {
+    await burst(1_000);
     expect(chartRenders.count).toBe(0);
     frame();
     expect(chartRenders.count).toBe(1);
@@ -67,21 +69,21 @@ describe('render counts', () => {
     expect(chartRenders.count).toBe(1);
   });
 
-  it('renders once per frame under a steady stream, not once per message', () => {
+  it('renders once per frame under a steady stream, not once per message', async () => {
     for (let f = 0; f < 10; f++) {
-      burst(100);
+      await burst(100);
       frame();
     }
     expect(chartRenders.count).toBe(10);
   });
 
-  it('does not render a paused chart while it buffers, though the "new" count updates', () => {
-    burst(10);
+  it('does not render a paused chart while it buffers, though the "new" count updates', async () => {
+    await burst(10);
     frame();
     fireEvent.click(within(root()).getByRole('button', { name: 'Pause' }));
     chartRenders.count = 0;
     for (let f = 0; f < 5; f++) {
-      burst(200);
+      await burst(200);
       frame();
     }
     expect(chartRenders.count).toBe(0);
@@ -91,12 +93,12 @@ describe('render counts', () => {
     expect(within(root()).getByRole('img').getAttribute('aria-label')).toContain('Latest: value 1,009');
   });
 
-  it('stops rendering off screen and in a hidden tab, then catches up with one render', () => {
-    burst(5);
+  it('stops rendering off screen and in a hidden tab, then catches up with one render', async () => {
+    await burst(5);
     frame();
     chartRenders.count = 0;
     act(() => observer.setVisible(false));
-    burst(500);
+    await burst(500);
     frame();
     expect(frames.waiting).toBe(0);
     expect(chartRenders.count).toBe(0);
@@ -105,7 +107,7 @@ describe('render counts', () => {
     expect(within(root()).getByRole('img').getAttribute('aria-label')).toContain('Latest: value 504');
 
     act(() => setTabVisible(false));
-    burst(10);
+    await burst(10);
     frame();
     expect(chartRenders.count).toBe(1);
     act(() => setTabVisible(true));

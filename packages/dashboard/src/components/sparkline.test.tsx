@@ -2,9 +2,10 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installManualFrames } from '../../test/manual-frames';
 import type { ManualFrames } from '../../test/manual-frames';
-import { socketHarness } from '../../test/socket-harness';
+import { mockSocket, settle } from '../../test/mock-socket';
 import { Sparkline } from './sparkline';
 
+const socket = mockSocket();
 let frames: ManualFrames & { restore(): void };
 beforeEach(() => {
   vi.useFakeTimers();
@@ -56,14 +57,11 @@ describe('Sparkline', () => {
   });
 
   it('draws what a channel sends, once per frame', async () => {
-    const harness = socketHarness();
-    await harness.open();
-    harness.render(<Sparkline channel="rtt" />);
-    harness.subscribed('rtt');
-    act(() => {
-      harness.message('rtt', 5);
-      harness.message('rtt', 7);
-    });
+    const { server } = socket.render(<Sparkline channel="rtt" />);
+    await settle();
+    server.publish('rtt', 5);
+    server.publish('rtt', 7);
+    await settle();
     expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Trend, no data');
     act(() => void frames.flush());
     expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Trend from 5 to 7');
