@@ -2,6 +2,8 @@ import { act } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { setupServer } from 'msw/node';
+import { createMockSocketServer } from '@socketboard/testing';
+import type { MockSocketServer } from '@socketboard/testing';
 import { renderWithSocket } from '@socketboard/testing/react';
 import type { RenderWithSocketOptions, RenderWithSocketResult } from '@socketboard/testing/react';
 
@@ -12,6 +14,8 @@ import type { RenderWithSocketOptions, RenderWithSocketResult } from '@socketboa
  */
 export function mockSocket(): {
   render(ui: ReactNode, options?: Omit<RenderWithSocketOptions, 'msw'>): RenderWithSocketResult;
+  /** A mock server registered with this file's msw, for `render(ui, { server, url })` with a url of your own. */
+  server(url?: string): MockSocketServer;
 } {
   const msw = setupServer();
   const rendered: RenderWithSocketResult[] = [];
@@ -27,6 +31,11 @@ export function mockSocket(): {
       const result = renderWithSocket(ui, { msw, heartbeat: false, random: () => 0.5, ...options });
       rendered.push(result);
       return result;
+    },
+    server(url = 'ws://mock.test/socket') {
+      const server = createMockSocketServer(url);
+      msw.use(server.handler);
+      return server;
     },
   };
 }

@@ -4,11 +4,12 @@ import { EMPTY_METRICS } from '@socketboard/core';
 import type { MetricsSnapshot } from '@socketboard/core';
 import { installManualFrames } from '../../test/manual-frames';
 import type { ManualFrames } from '../../test/manual-frames';
-import { socketHarness } from '../../test/socket-harness';
+import { mockSocket, settle } from '../../test/mock-socket';
 import { ConnectionHealthPanel } from './connection-health-panel';
 import { HealthTracker } from './health-tracker';
 import { LatencyChart, ThroughputChart } from './metrics-charts';
 
+const mock = mockSocket();
 const T0 = 1_700_000_000_000;
 let frames: ManualFrames & { restore(): void };
 beforeEach(() => {
@@ -78,14 +79,14 @@ describe('ConnectionHealthPanel', () => {
   });
 
   it('reads the provider connection and its metrics samples', async () => {
-    const harness = socketHarness();
-    harness.render(<ConnectionHealthPanel title="Socket" />);
-    await harness.open();
-    act(() => harness.message('x', 1));
+    const { server } = mock.render(<ConnectionHealthPanel title="Socket" />);
+    await settle();
+    act(() => server.broadcast({ t: 'msg', ch: 'x', seq: 1, d: 1 }));
     await act(async () => void (await vi.advanceTimersByTimeAsync(1_000)));
     const panel = screen.getByRole('region', { name: 'Socket' });
     expect(panel.getAttribute('data-state')).toBe('open');
-    expect(stat(panel, 'Messages in')).toContain('1 total');
+    // The server's welcome and the message.
+    expect(stat(panel, 'Messages in')).toContain('2 total');
   });
 });
 
@@ -159,9 +160,8 @@ describe('LatencyChart and ThroughputChart', () => {
   });
 
   it('reads the provider metrics samples', async () => {
-    const harness = socketHarness();
-    harness.render(<ThroughputChart width={480} />);
-    await harness.open();
+    mock.render(<ThroughputChart width={480} />);
+    await settle();
     await act(async () => void (await vi.advanceTimersByTimeAsync(3_000)));
     expect(screen.getByRole('group', { name: 'Messages per second' }).getAttribute('data-state')).toBe('live');
   });
@@ -190,13 +190,12 @@ describe('HealthTracker', () => {
   });
 
   it('does not count the first connect as downtime and shows a new open within a second', async () => {
-    const harness = socketHarness();
-    harness.render(<HealthTracker />);
-    await act(async () => {
-      harness.connection.connect();
-      await vi.advanceTimersByTimeAsync(2_000);
-    });
-    act(() => harness.socket().open());
+    // The url takes 2 s to resolve (a token fetch, say): the page spends them connecting.
+    const server = mock.server();
+    const url = () => new Promise<string>((resolve) => setTimeout(() => resolve(server.url), 2_000));
+    mock.render(<HealthTracker />, { server, url });
+    await act(async () => void (await vi.advanceTimersByTimeAsync(2_000)));
+    await settle();
     await act(async () => void (await vi.advanceTimersByTimeAsync(1_000)));
     const img = screen.getByRole('img');
     expect(img.getAttribute('aria-label')).toBe('Uptime 100% over the last 30 min: 1 up, 0 partly down, 0 down');
@@ -204,11 +203,12 @@ describe('HealthTracker', () => {
   });
 
   it('records the provider connection going down and up', async () => {
-    const harness = socketHarness();
-    harness.render(<HealthTracker blockMs={1_000} count={10} />);
-    await harness.open();
+    const { server } = mock.render(<HealthTracker blockMs={1_000} count={10} />);
+    await settle();
     await act(async () => void (await vi.advanceTimersByTimeAsync(3_000)));
-    act(() => harness.socket().serverClose(1006));
+    // Down for good: every retry is refused.
+    server.refuseNext(Infinity);
+    act(() => server.drop(1006));
     await act(async () => void (await vi.advanceTimersByTimeAsync(2_000)));
     const states = [...screen.getByRole('img').children].map((b) => b.getAttribute('data-state'));
     expect(states.slice(-5)).toEqual(['up', 'up', 'up', 'down', 'down']);
