@@ -1,7 +1,7 @@
-import { createStore } from 'zustand/vanilla';
-import type { StoreApi } from 'zustand/vanilla';
 import type { ServerError } from './errors';
 import type { StandardSchemaV1 } from './standard-schema';
+import { createStore } from './store';
+import type { Store } from './store';
 
 /**
  * `idle`: nobody listens, not subscribed on the wire. `subscribing`: asked (or will ask once open) and
@@ -30,8 +30,14 @@ export interface ChannelState<T = unknown> {
   readonly count: number;
 }
 
-/** A read-only view of a zustand store: only the engine writes. Fits zustand's `useStore`. */
-export type ReadonlyStore<T> = Pick<StoreApi<T>, 'getState' | 'getInitialState' | 'subscribe'>;
+/** A read-only view of a store: only the engine writes. Fits zustand's `useStore` and `useSyncExternalStore`. */
+export interface ReadonlyStore<T> {
+  // Function properties, not methods: they are passed around unbound (`useSyncExternalStore(store.subscribe, …)`).
+  readonly getState: () => T;
+  readonly getInitialState: () => T;
+  /** Calls `listener` after every change with the new and the previous state; returns the unsubscribe function. */
+  readonly subscribe: (listener: (state: T, previous: T) => void) => () => void;
+}
 
 export interface MessageMeta {
   readonly channel: string;
@@ -55,10 +61,9 @@ interface Subscriber {
 
 /** Engine-side bookkeeping of one channel. Its store is what hooks and components read. */
 export class ChannelEntry {
-  readonly store: StoreApi<ChannelState>;
+  readonly store: Store<ChannelState>;
   readonly subscribers = new Set<Subscriber>();
   schema: StandardSchemaV1 | undefined;
-  graceTimer: unknown;
   /** Subscribed (or subscribe sent) on the current socket. */
   onWire = false;
   /** Transient refusals (e.g. `unavailable`) in a row; drives the resubscription backoff. */
@@ -79,7 +84,7 @@ export class ChannelEntry {
       error: undefined,
       count: 0,
     };
-    this.store = createStore<ChannelState>()(() => initial);
+    this.store = createStore(initial);
   }
 
   get refs(): number {
@@ -107,8 +112,12 @@ export class ChannelEntry {
       this.store.setState({ history: limit === 0 ? [] : history.slice(history.length - limit) });
   }
 
-  /** Writes the message into the store, then calls listeners. Returns listener errors for reporting. */
-  deliver(data: unknown, seq: number | undefined, at: number, onListenerError: (error: unknown) => void): void {
+  /**
+   * Writes the message into the store, then calls the listeners, so a listener (and anything it
+   * triggers) reads a store that already holds this message. The hot path: one new state object per
+   * message, written whole (no partial to merge), and one meta object when anyone listens.
+   */
+  deliver(data: unknown, seq: number | undefined, at: number, onError: (error: unknown, where: string) => void): void {
     const state = this.store.getState();
     let history = state.history;
     const limit = this.historyLimit;
@@ -119,11 +128,16 @@ export class ChannelEntry {
       next.push(data);
       history = next;
     }
-    this.store.setState({
+    // Same keys in the same order as the initial state, so every snapshot shares one shape.
+    this.store.replace({
+      name: state.name,
+      status: state.status,
       data,
       seq: seq ?? state.seq,
       lastMessageAt: at,
       history,
+      resumed: state.resumed,
+      error: state.error,
       count: state.count + 1,
     });
     if (this.subscribers.size === 0) return;
@@ -132,7 +146,7 @@ export class ChannelEntry {
       try {
         s.listener(data, meta);
       } catch (error) {
-        onListenerError(error);
+        onError(error, `a listener of channel "${this.name}"`);
       }
     }
   }

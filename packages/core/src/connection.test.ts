@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeSignals, fakeSockets } from '../test/fake-environment';
 import { createConnection } from './connection';
+import { createStoragePersistence } from './queue-storage';
 import type { ConnectionOptions } from './options';
 import { rawJsonProtocol } from './protocol/raw-json';
 import type { StandardSchemaV1 } from './standard-schema';
@@ -684,6 +685,44 @@ describe('bad input', () => {
     expect(connection.store.getState().status).toBe('open');
   });
 
+  it('delivers a message whose listener already reads it from the channel store', async () => {
+    const { connection, env } = await openConnection();
+    const seen: unknown[] = [];
+    connection.subscribe('x', (data, meta) => {
+      const state = connection.channel('x').getState();
+      seen.push([data, meta.seq, state.data, state.seq, state.count]);
+    });
+    env.last().receive({ t: 'msg', ch: 'x', seq: 1, d: { v: 1 } });
+    env.last().receive({ t: 'msg', ch: 'x', seq: 2, d: { v: 2 } });
+    expect(seen).toEqual([
+      [{ v: 1 }, 1, { v: 1 }, 1, 1],
+      [{ v: 2 }, 2, { v: 2 }, 2, 2],
+    ]);
+  });
+
+  it('drops a msg frame without d, counts it and reports it on its channel', async () => {
+    const { connection, env, errors } = await openConnection();
+    env.last().receive('{"t":"msg","ch":"x","seq":1}');
+    expect(connection.getMetrics().decodeErrors).toBe(1);
+    expect(errors[0]).toMatchObject({ name: 'DecodeError', reason: 'msg.d is missing', channel: 'x' });
+  });
+
+  it('counts inbound bytes as UTF-8, ASCII or not', async () => {
+    const { connection, env } = await openConnection();
+    const frames = ['{"t":"msg","ch":"x","seq":1,"d":"a"}', '{"t":"msg","ch":"x","seq":2,"d":"é😀"}'];
+    const before = connection.getMetrics().bytesIn;
+    for (const frame of frames) env.last().receive(frame);
+    const utf8 = frames.map((f) => new TextEncoder().encode(f).length);
+    expect(utf8[1]).toBeGreaterThan(frames[1]!.length);
+    expect(connection.getMetrics().bytesIn - before).toBe(utf8[0]! + utf8[1]!);
+  });
+
+  it('refuses the replaced queue.storage option with a message that names queue.persist', () => {
+    expect(() =>
+      createConnection({ url: 'ws://x', queue: { storage: {} } as unknown as ConnectionOptions['queue'] }),
+    ).toThrow(/queue\.persist/);
+  });
+
   it('drops frames over maxMessageBytes', async () => {
     const { connection, env, errors } = await openConnection({ maxMessageBytes: 64 });
     env.last().receive(JSON.stringify({ t: 'msg', ch: 'x', seq: 1, d: 'x'.repeat(100) }));
@@ -749,7 +788,7 @@ describe('leaks', () => {
   it('leaves no timer, socket or signal listener after close()', async () => {
     const { connection, signals } = await openConnection({
       heartbeat: { intervalMs: 1_000, timeoutMs: 500 },
-      queue: { storage: memoryStorage() },
+      queue: { persist: createStoragePersistence(memoryStorage()) },
     });
     const off = connection.subscribe('x', () => {});
     void connection.publish('x', 1, { ack: true }).catch(() => {});

@@ -26,8 +26,7 @@ export const DEFAULT_CONNECTION_OPTIONS = Object.freeze({
   queue: Object.freeze<QueueOptions>({
     max: 1_000,
     overflow: 'drop-oldest',
-    storage: undefined,
-    storageKey: 'socketboard:queue',
+    persist: undefined,
   }),
   /** Hold sends while more than 1 MiB sits in the socket's buffer; resume under 256 KiB. */
   backpressure: Object.freeze<BackpressureOptions>({

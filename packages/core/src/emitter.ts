@@ -1,4 +1,7 @@
-/** A minimal typed event emitter: `on(event, fn)` returns `off`. Listener errors never escape into the engine. */
+/**
+ * A minimal typed event emitter: `on(event, fn)` returns `off`. Listener errors never escape into the
+ * engine (or the server, which imports it from `@socketboard/core/emitter`).
+ */
 export class Emitter<Events extends { [K in keyof Events]: (...args: never[]) => void }> {
   private readonly listeners = new Map<keyof Events, Set<Events[keyof Events]>>();
 

@@ -44,6 +44,9 @@ export type { DecodeResult, InboundEvent, InboundFrame, OutboundFrame, Protocol 
 export { EMPTY_METRICS } from './metrics';
 export type { MetricsSnapshot } from './metrics';
 export { RingBuffer } from './ring-buffer';
+export { createStoragePersistence } from './queue-storage';
+export type { PersistHandle, PersistSource, QueuePersistence } from './queue-storage';
+export type { QueueEntry } from './queue';
 export { defaultSignals, defaultTimers } from './environment';
 export type {
   EnvironmentSignals,

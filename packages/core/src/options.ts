@@ -1,5 +1,6 @@
-import type { EnvironmentSignals, StorageAdapter, Timers, WebSocketConstructor } from './environment';
+import type { EnvironmentSignals, Timers, WebSocketConstructor } from './environment';
 import type { Protocol } from './protocol/types';
+import type { QueuePersistence } from './queue-storage';
 
 /** What to do after a close: reconnect with backoff, refresh the auth token first, or give up. */
 export type CloseAction = 'retry' | 'reauth' | 'stop';
@@ -37,10 +38,11 @@ export interface QueueOptions {
   max: number;
   /** What happens to a frame when the queue is full. Default `'drop-oldest'`. */
   overflow: OverflowPolicy;
-  /** Persist unsent text frames across page reloads (e.g. `localStorage`). Default none. */
-  storage: StorageAdapter | undefined;
-  /** Key under which `storage` keeps the queue. Default `'socketboard:queue'`. */
-  storageKey: string;
+  /**
+   * Keeps unsent text frames (and sent but unacked publishes) across page reloads, e.g.
+   * `createStoragePersistence(localStorage)`. Default none.
+   */
+  persist: QueuePersistence | undefined;
 }
 
 export interface BackpressureOptions {

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StorageAdapter, Timers } from './environment';
 import { OutboundQueue, type QueueEntry } from './queue';
-import { loadPersistedQueue, persistQueue } from './queue-storage';
+import { SocketboardConfigError } from './errors';
+import { createStoragePersistence, loadPersistedQueue, persistQueue } from './queue-storage';
 
 const KEY = 'socketboard:queue';
 
@@ -383,5 +384,27 @@ describe('loadPersistedQueue', () => {
       removeItem: () => {},
     };
     await expect(loadPersistedQueue(storage, KEY)).resolves.toEqual({ entries: [], discarded: 0 });
+  });
+});
+
+describe('createStoragePersistence', () => {
+  it('reads back under its key what it wrote while following a queue', async () => {
+    const { storage } = syncStorage();
+    const persist = createStoragePersistence(storage, 'app:queue');
+    const queue = new OutboundQueue(100, 'drop-oldest');
+    const clock = manualTimers();
+    const handle = persist.follow(queue, clock.timers, () => {});
+    queue.push(text('{"t":"pub"}', { channel: 'a' }));
+    handle.flush();
+    handle.stop();
+    expect(await persist.load(() => {})).toEqual({ entries: [text('{"t":"pub"}', { channel: 'a' })], discarded: 0 });
+    expect(await loadPersistedQueue(storage, KEY)).toEqual({ entries: [], discarded: 0 });
+  });
+
+  it('refuses a storage without getItem, setItem and removeItem, and an empty key, naming the option', () => {
+    expect(() => createStoragePersistence({ getItem: () => null } as unknown as StorageAdapter)).toThrow(
+      SocketboardConfigError,
+    );
+    expect(() => createStoragePersistence(syncStorage().storage, '')).toThrow(/Invalid option `key`/);
   });
 });

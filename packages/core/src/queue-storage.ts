@@ -1,4 +1,5 @@
 import type { StorageAdapter, Timers } from './environment';
+import { SocketboardConfigError } from './errors';
 import type { QueueEntry } from './queue';
 
 /*
@@ -25,11 +26,49 @@ export interface PersistSource {
   sessionId?(): string | undefined;
 }
 
-export interface QueuePersistence {
+export interface PersistHandle {
   /** Writes the queue now instead of at the end of the current burst of changes. */
   flush(): void;
   /** Stops following the queue and cancels a pending write. A write already under way completes. */
   stop(): void;
+}
+
+/**
+ * Queue persistence for the `queue.persist` option: where unsent publishes survive a page reload.
+ * Build one with {@link createStoragePersistence}; it is a separate import so apps that do not persist
+ * do not ship the storage code.
+ */
+export interface QueuePersistence {
+  /** Reads what an earlier page left. Never throws or rejects; storage failures go to `onError`. */
+  load(onError: (err: unknown) => void): Promise<{ entries: QueueEntry[]; discarded: number; sessionId?: string }>;
+  /** Keeps the store in step with `source` until `stop()`. Called once `load` has settled. */
+  follow(source: PersistSource, timers: Timers, onError: (err: unknown) => void): PersistHandle;
+}
+
+/**
+ * Persists unsent text frames (and sent but unacked publishes) in `storage` under `key`, e.g.
+ * `createConnection({ url, queue: { persist: createStoragePersistence(localStorage) } })`.
+ *
+ * @throws {SocketboardConfigError} when `storage` lacks getItem/setItem/removeItem or `key` is empty.
+ */
+export function createStoragePersistence(storage: StorageAdapter, key = 'socketboard:queue'): QueuePersistence {
+  const s = storage as unknown as Record<string, unknown> | null;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    ['getItem', 'setItem', 'removeItem'].some((m) => typeof s[m] !== 'function')
+  ) {
+    throw new SocketboardConfigError(
+      'storage',
+      'expected an object with getItem, setItem and removeItem (localStorage fits).',
+    );
+  }
+  if (typeof key !== 'string' || key.length === 0)
+    throw new SocketboardConfigError('key', 'expected a non-empty string.');
+  return {
+    load: (onError) => loadPersistedQueue(storage, key, onError),
+    follow: (source, timers, onError) => persistQueue(source, storage, key, timers, onError),
+  };
 }
 
 /**
@@ -46,7 +85,7 @@ export function persistQueue(
   key: string,
   timers: Timers,
   onError: (err: unknown) => void,
-): QueuePersistence {
+): PersistHandle {
   let timer: unknown;
   let scheduled = false;
   let writing = false;

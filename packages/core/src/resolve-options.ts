@@ -133,18 +133,19 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   if (!['drop-oldest', 'drop-newest', 'reject'].includes(q.overflow)) {
     fail('queue.overflow', `expected 'drop-oldest', 'drop-newest' or 'reject', got ${JSON.stringify(q.overflow)}.`);
   }
-  if (q.storage !== undefined) {
-    const s = q.storage as unknown as Record<string, unknown>;
-    if (
-      typeof s !== 'object' ||
-      s === null ||
-      ['getItem', 'setItem', 'removeItem'].some((m) => typeof s[m] !== 'function')
-    ) {
-      fail('queue.storage', 'expected an object with getItem, setItem and removeItem (localStorage fits).');
+  const legacy = q as { storage?: unknown; storageKey?: unknown };
+  if (legacy.storage !== undefined || legacy.storageKey !== undefined) {
+    fail(
+      'queue.storage',
+      'was replaced by queue.persist: pass `queue: { persist: createStoragePersistence(localStorage) }` (from @socketboard/core).',
+    );
+  }
+  if (q.persist !== undefined) {
+    const p = q.persist as unknown as Record<string, unknown> | null;
+    if (typeof p !== 'object' || p === null || typeof p.load !== 'function' || typeof p.follow !== 'function') {
+      fail('queue.persist', 'expected what createStoragePersistence(storage) returns.');
     }
   }
-  if (typeof q.storageKey !== 'string' || q.storageKey.length === 0)
-    fail('queue.storageKey', 'expected a non-empty string.');
   const queue: QueueOptions = { ...q, max: atLeastOneInteger('queue.max', q.max) };
 
   object('backpressure', options.backpressure);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Connection } from '../src/connection';
 import { framesOf, killableTimers, memoryStorage, createHarness } from './integration-harness';
 import { waitFor } from './test-server';
+import { createStoragePersistence } from '../src/queue-storage';
 
 const h = createHarness();
 const KEY = 'socketboard:queue';
@@ -28,7 +29,7 @@ describe('queue persistence across a page reload', () => {
 
     // The first page: connects to a server that is down, publishes, then dies without close().
     const pageTimers = killableTimers();
-    const first = h.connection({ url, timers: pageTimers, queue: { storage } });
+    const first = h.connection({ url, timers: pageTimers, queue: { persist: createStoragePersistence(storage) } });
     first.connection.connect();
     expect(first.connection.publish('chat', 'one')).toBe('queued');
     expect(first.connection.publish('chat', 'two')).toBe('queued');
@@ -39,7 +40,7 @@ describe('queue persistence across a page reload', () => {
 
     // The reloaded page: same storage, a fresh connection.
     await server.start();
-    const second = h.connection({ url, queue: { storage } });
+    const second = h.connection({ url, queue: { persist: createStoragePersistence(storage) } });
     second.connection.connect();
     await waitFor(() => server.delivered.length === 3, 5_000, 'restored publishes delivered');
 
@@ -64,14 +65,18 @@ describe('queue persistence across a page reload', () => {
     const storage = memoryStorage();
     const pageTimers = killableTimers();
     await server.stop();
-    const first = h.connection({ url: server.url, timers: pageTimers, queue: { storage } });
+    const first = h.connection({
+      url: server.url,
+      timers: pageTimers,
+      queue: { persist: createStoragePersistence(storage) },
+    });
     first.connection.connect();
     first.connection.publish('chat', 'old');
     await waitFor(() => storage.items.get(KEY)?.includes('old') === true, 5_000, 'persisted');
     await pageDies(first.connection, pageTimers);
 
     await server.start();
-    const second = h.connection({ url: server.url, queue: { storage } });
+    const second = h.connection({ url: server.url, queue: { persist: createStoragePersistence(storage) } });
     second.connection.connect();
     second.connection.publish('chat', 'new');
     await waitFor(() => server.delivered.length === 2, 5_000, 'both delivered');
@@ -87,7 +92,11 @@ describe('queue persistence across a page reload', () => {
     server.options.ack = false; // the ack is "lost": the page dies before it arrives
     const storage = memoryStorage();
     const pageTimers = killableTimers();
-    const first = h.connection({ url: server.url, timers: pageTimers, queue: { storage } });
+    const first = h.connection({
+      url: server.url,
+      timers: pageTimers,
+      queue: { persist: createStoragePersistence(storage) },
+    });
     first.connection.connect();
     await waitFor(() => first.connection.store.getState().sessionId !== undefined, 5_000, 'welcome');
     const sessionId = first.connection.store.getState().sessionId!;
@@ -98,7 +107,7 @@ describe('queue persistence across a page reload', () => {
     server.terminateAll();
 
     server.options.ack = true;
-    const second = h.connection({ url: server.url, queue: { storage } });
+    const second = h.connection({ url: server.url, queue: { persist: createStoragePersistence(storage) } });
     const acked: string[] = [];
     second.connection.on('error', (e) => acked.push(e.code));
     second.connection.connect();

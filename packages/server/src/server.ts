@@ -4,6 +4,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
+import { Emitter } from '@socketboard/core/emitter';
 import { SOCKETBOARD_V1 } from '@socketboard/core/protocol';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
@@ -13,7 +14,6 @@ import { BINARY_FRAME, decodeClientFrame, encodeAck, encodeErr, encodeNack, enco
 import type { ClientFrame } from './codec';
 import { ClientConnection } from './connection';
 import { ChannelHub } from './channel-hub';
-import { Emitter } from './emitter';
 import { SocketServerError } from './errors';
 import { messageOf } from './describe-error';
 import { UpgradeGate } from './upgrade-gate';
