@@ -121,6 +121,28 @@ describe('backoff and retries', () => {
     expect(delays).toEqual([50, 100, 200, 400, 500, 500]);
   });
 
+  it('keeps downSince at the start of an outage across failed retries and clears it on open', async () => {
+    const { connection, env } = setup({ reconnect: { initialDelayMs: 100, factor: 2 }, random: () => 0.5 });
+    connection.connect();
+    await flush();
+    // A first connect is not an outage.
+    expect(connection.store.getState().downSince).toBeUndefined();
+    env.last().open();
+    const lostAt = Date.now() + 1_000;
+    await vi.advanceTimersByTimeAsync(1_000);
+    env.last().serverClose(1006);
+    for (let i = 0; i < 3; i++) {
+      const sockets = env.sockets.length;
+      await vi.advanceTimersByTimeAsync(connection.store.getState().nextRetryAt! - Date.now());
+      expect(env.sockets).toHaveLength(sockets + 1);
+      env.last().serverClose(1006);
+      expect(connection.store.getState()).toMatchObject({ status: 'reconnecting', downSince: lostAt });
+    }
+    await vi.advanceTimersByTimeAsync(connection.store.getState().nextRetryAt! - Date.now());
+    env.last().open();
+    expect(connection.store.getState()).toMatchObject({ status: 'open', downSince: undefined });
+  });
+
   it('keeps every delay inside [0, ceiling) whatever random returns', async () => {
     for (const r of [0, 0.999999]) {
       const { connection, env } = setup({ reconnect: { initialDelayMs: 1_000, maxDelayMs: 1_000 }, random: () => r });

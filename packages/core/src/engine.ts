@@ -8,6 +8,7 @@ import type { MetricsCollector } from './metrics';
 import type { OutboundFrame, Protocol } from './protocol/types';
 import type { OutboundQueue } from './queue';
 import type { ResolvedOptions } from './resolve-options';
+import { downSinceAfter } from './state';
 import type { ConnectionState } from './state';
 import type { Store } from './store';
 import type { TrackedTimers } from './tracked-timers';
@@ -63,8 +64,13 @@ export interface Engine {
 
 /** Patches the connection store and emits `status` when the status changed. */
 export function setState(e: Engine, patch: Partial<ConnectionState>): void {
-  const previous = e.store.getState().status;
-  e.store.setState(patch);
+  const before = e.store.getState();
+  const previous = before.status;
+  e.store.setState(
+    patch.status === undefined || patch.status === previous
+      ? patch
+      : { ...patch, downSince: downSinceAfter(before, patch.status, e.o.now()) },
+  );
   const next = e.store.getState();
   if (next.status !== previous) e.events.emit('status', next, previous);
 }

@@ -27,6 +27,13 @@ export interface ConnectionState {
   /** When the current socket opened; undefined when not open. */
   readonly openedAt: number | undefined;
   /**
+   * When the link was lost and not back since: the first drop after an open, or the first failed
+   * attempt of a first connect (clock ms). Unlike `lastClose.at` it does not move with each failed
+   * retry, so "down for 30 s" and grace periods are measured from the outage's start. Undefined while
+   * open, and when idle or closed by the app.
+   */
+  readonly downSince: number | undefined;
+  /**
    * When the last inbound frame arrived. Written to the store at most every 250 ms (with a trailing
    * write) so subscribers are not woken at message rate; per-channel stores are exact.
    */
@@ -46,6 +53,7 @@ export const INITIAL_CONNECTION_STATE: ConnectionState = Object.freeze({
   attempt: 0,
   nextRetryAt: undefined,
   openedAt: undefined,
+  downSince: undefined,
   lastMessageAt: undefined,
   lastClose: undefined,
   lastError: undefined,
@@ -54,3 +62,17 @@ export const INITIAL_CONNECTION_STATE: ConnectionState = Object.freeze({
   sessionId: undefined,
   backpressured: false,
 });
+
+/** `downSince` once the status becomes `status` at `now` (see {@link ConnectionState.downSince}). */
+export function downSinceAfter(before: ConnectionState, status: ConnectionStatus, now: number): number | undefined {
+  switch (status) {
+    case 'reconnecting':
+    case 'failed':
+      return before.downSince ?? now;
+    case 'connecting':
+      // A retry's own attempt keeps the outage's start; a first connect is not an outage yet.
+      return before.downSince;
+    default:
+      return undefined;
+  }
+}

@@ -66,6 +66,22 @@ describe('ConnectionBanner', () => {
     expect(onRetry).toHaveBeenCalledTimes(1);
   });
 
+  it('with a provider: counts the grace period from the outage start, not from the latest failed retry', async () => {
+    // Retries every ~250–1000 ms, all refused: each one closes again, yet the banner shows after 2 s.
+    const { server } = socket.render(<ConnectionBanner graceMs={2_000} />, {
+      reconnect: { initialDelayMs: 500, factor: 2, maxDelayMs: 1_000 },
+    });
+    await settle();
+    server.refuseNext(Infinity);
+    server.drop(1006);
+    await settle();
+    await act(async () => void (await vi.advanceTimersByTimeAsync(1_900)));
+    expect(server.connections).toBeGreaterThan(2);
+    expect(root().getAttribute('data-state')).toBe('hidden');
+    await act(async () => void (await vi.advanceTimersByTimeAsync(200)));
+    expect(root().getAttribute('data-state')).toBe('reconnecting');
+  });
+
   it('with a provider: shows after the grace period of a drop, and Retry reconnects at once', async () => {
     // The first retry is due long after the grace period: only the button can reconnect before it.
     const { server, connection } = socket.render(<ConnectionBanner graceMs={2_000} />, {

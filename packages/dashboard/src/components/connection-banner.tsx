@@ -16,7 +16,7 @@ export interface ConnectionBannerProps extends Omit<HTMLAttributes<HTMLDivElemen
   attempt?: number;
   /** Pure mode: whether the browser is online. Default `true`. */
   online?: boolean;
-  /** When the connection went down (clock ms); the grace period counts from it. Default: the last close. */
+  /** When the connection went down (clock ms); the grace period counts from it. Connected: the connection's `downSince`. */
   downSince?: number;
   /** Pure mode: what Retry does. Connected, it calls `reconnect()`. */
   onRetry?: () => void;
@@ -111,7 +111,7 @@ const pickBannerState = (s: ConnectionState) => ({
   nextRetryAt: s.nextRetryAt,
   attempt: s.attempt,
   online: s.online,
-  downSince: s.lastClose?.at,
+  downSince: s.downSince,
 });
 
 function ConnectedBanner({
