@@ -19,6 +19,8 @@ const FAILURE_EVENTS = [
 
 interface Recorder {
   finished: { status: 'success' | 'error' } | undefined;
+  /** A docs page (`viewMode=docs`) finished rendering. */
+  docsRendered: boolean;
   missing: boolean;
   errors: string[];
 }
@@ -35,7 +37,7 @@ declare global {
  * `storyFinished` and every failure event in `window.__storybookE2E`.
  */
 function recordPreviewChannel(failureEvents: readonly string[]): void {
-  const recorder: Recorder = { finished: undefined, missing: false, errors: [] };
+  const recorder: Recorder = { finished: undefined, docsRendered: false, missing: false, errors: [] };
   window.__storybookE2E = recorder;
   const text = (payload: unknown): string => {
     if (payload === undefined) return '';
@@ -71,6 +73,9 @@ function recordPreviewChannel(failureEvents: readonly string[]): void {
       if (next === undefined || next === null) return;
       next.on('storyFinished', (payload) => {
         recorder.finished = { status: (payload as { status: 'success' | 'error' }).status };
+      });
+      next.on('docsRendered', () => {
+        recorder.docsRendered = true;
       });
       for (const event of failureEvents) {
         next.on(event, (payload) => {
@@ -114,6 +119,39 @@ export async function openStory(page: Page, baseUrl: string, id: string, timeout
     status: recorder.missing ? 'missing' : recorder.finished!.status,
     errors: recorder.errors,
   };
+}
+
+/**
+ * Opens one docs page (`iframe.html?id=…&viewMode=docs`: the component's description, its props table
+ * and every story inline), waits until the preview reports it rendered or missing, and scrolls it
+ * through so every inline story renders. Throws on timeout.
+ */
+export async function openDocs(page: Page, baseUrl: string, id: string, timeoutMs: number): Promise<StoryOutcome> {
+  await page.goto(`${baseUrl}/iframe.html?id=${encodeURIComponent(id)}&viewMode=docs`, {
+    waitUntil: 'domcontentloaded',
+    timeout: timeoutMs,
+  });
+  await page.waitForFunction(
+    () => {
+      const r = window.__storybookE2E;
+      return r !== undefined && (r.docsRendered || r.missing);
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 50 },
+  );
+  // Docs pages render their stories lazily, as they scroll into view: scroll through the page (it
+  // grows as stories render) so every story renders, and its errors count, before the screenshot.
+  await page.evaluate(async () => {
+    const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 120));
+    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
+      window.scrollTo(0, y);
+      await pause();
+    }
+    window.scrollTo(0, 0);
+    await pause();
+  });
+  const recorder = await page.evaluate(() => window.__storybookE2E!);
+  return { status: recorder.missing ? 'missing' : 'success', errors: recorder.errors };
 }
 
 /**

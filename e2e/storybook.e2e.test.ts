@@ -2,7 +2,8 @@
  * Every Storybook story in headless Chromium: builds Storybook when storybook-static/ is missing or
  * older than its sources, serves it on 127.0.0.1, opens each story of index.json, waits for the
  * preview to report it finished (play function included), fails on console errors, page errors or a
- * failed play function, and saves a screenshot per story to screenshots/storybook/<id>.png.
+ * failed play function, and saves a screenshot per story to screenshots/storybook/<id>.png. Each
+ * component's docs page (autodocs) is opened the same way and must show a props table.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import type { ChromiumSession } from './chromium';
 import { serveStatic } from './static-server';
 import type { StaticServer } from './static-server';
 import { ensureStorybookBuilt } from './storybook-build';
-import { installStoryRecorder, leaveStory, openStory } from './storybook-page';
+import { installStoryRecorder, leaveStory, openDocs, openStory } from './storybook-page';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'storybook-static');
@@ -37,6 +38,7 @@ const index = JSON.parse(readFileSync(join(SERVED, 'index.json'), 'utf8')) as {
   entries: Record<string, IndexEntry>;
 };
 const stories = Object.values(index.entries).filter((entry) => entry.type === 'story');
+const docs = Object.values(index.entries).filter((entry) => entry.type === 'docs');
 
 /** The components `@socketboard/dashboard` exports, read from its entry point. */
 function exportedComponents(): string[] {
@@ -87,7 +89,7 @@ describe('Storybook', () => {
     rmSync(SERVED, { recursive: true, force: true });
   });
 
-  it('has a story for every component the dashboard exports, and a dark one', () => {
+  it('has a story for every component the dashboard exports, a dark one, and a docs page per component', () => {
     const titles = new Map<string, string[]>();
     for (const story of stories) {
       const component = story.title.split('/').pop()!;
@@ -97,7 +99,29 @@ describe('Storybook', () => {
     expect(components.length).toBeGreaterThan(10);
     expect(components.filter((name) => !titles.has(name))).toEqual([]);
     expect(components.filter((name) => !titles.get(name)!.some((story) => /dark/i.test(story)))).toEqual([]);
+    expect(docs.length).toBe(titles.size);
   });
+
+  it.each(docs.map((entry) => [entry.id, entry] as const))(
+    '%s renders its props table and stories without errors',
+    async (id) => {
+      pageErrors.length = 0;
+      phase = 'opening';
+      const outcome = await openDocs(page, server.url, id, STORY_TIMEOUT_MS);
+      // Autodocs: a props table generated from the component's TypeScript props, with their JSDoc.
+      const propRows = await page.locator('.docblock-argstable-body tr').count();
+      phase = 'screenshot';
+      await page.screenshot({ path: join(SHOTS, `${id}.png`), fullPage: true });
+      phase = 'leaving';
+      await leaveStory(page, STORY_TIMEOUT_MS);
+      expect({ status: outcome.status, errors: [...outcome.errors, ...pageErrors] }).toEqual({
+        status: 'success',
+        errors: [],
+      });
+      expect(propRows).toBeGreaterThan(0);
+    },
+    STORY_TIMEOUT_MS * 2,
+  );
 
   it.each(stories.map((story) => [story.id, story] as const))(
     '%s renders and plays without errors',
