@@ -175,7 +175,10 @@ await bounded(WHO, WATCHDOG_MS, async (cleanups) => {
         ' come from requestAnimationFrame-to-requestAnimationFrame intervals (everything a frame cost: the app,' +
         ' React, recharts, layout and paint of the SVG, in software rendering); _React ms/frame_ sums the React' +
         ' Profiler `actualDuration` of the chart’s commits within each of those intervals; _commits/frame_ is how' +
-        ' many commits of the chart one frame’s data update caused.',
+        ' many commits of the chart one frame’s data update caused: the app’s own commit (the chart’s memoised' +
+        ' plot skips it), the chart’s re-render with the new rows (the `data` prop is synced into its series in' +
+        ' a layout effect), and two nested commits recharts 3 makes itself as its internal store catches up in' +
+        ' layout effects; only the second and those two draw.',
       '',
       markdownTable(header, cells),
       '',

@@ -18,11 +18,16 @@ export interface ChannelState<T = unknown> {
   /** The latest message's seq (protocol v1); what a resubscription asks the server to replay after. */
   readonly seq: number | undefined;
   readonly lastMessageAt: number | undefined;
-  /** The last messages, oldest first, bounded by the largest `history` any current subscriber asked for. */
+  /**
+   * The last messages, oldest first, bounded by the largest `history` any current subscriber asked for
+   * (kept through `channelGraceMs` after the last one left, so a quick remount finds it).
+   */
   readonly history: readonly T[];
   /**
-   * After a resubscription: `true` when the server replayed everything missed, `false` when its replay
-   * buffer no longer reached back (messages were lost: refetch), undefined before any resubscription.
+   * After a subscription that asked for a replay (a resubscription, or a first one with `since`): `true`
+   * when the server replayed everything after the seq asked for, `false` when its replay buffer no longer
+   * reached back that far (after a drop: messages were lost, refetch; for a backfill with `since: 0`: the
+   * normal answer once the channel published more than the server keeps). Undefined before any replay.
    */
   readonly resumed: boolean | undefined;
   readonly error: ServerError | undefined;
@@ -43,6 +48,11 @@ export interface MessageMeta {
   readonly channel: string;
   readonly seq: number | undefined;
   readonly receivedAt: number;
+  /**
+   * The server replayed this message from its buffer (a backfill asked for with `since`, or what was
+   * missed while reconnecting) rather than sending it live. `receivedAt` is still the arrival time.
+   */
+  readonly replayed: boolean;
 }
 
 export type ChannelListener<T = unknown> = (data: T, meta: MessageMeta) => void;
@@ -52,6 +62,14 @@ export interface SubscribeOptions<T = unknown> {
   history?: number;
   /** Validate (and possibly transform) each payload; failures are dropped, counted and reported. */
   schema?: StandardSchemaV1<unknown, T>;
+  /**
+   * Backfill: when this subscription starts the channel on the wire, ask the server to replay the
+   * messages it still holds after this seq, `0` for all of them (bounded by its replay buffer). They
+   * reach the store and the listeners in order before live ones, with `meta.replayed` set. A channel
+   * already live (another subscriber, or within `channelGraceMs`) is not asked again: the new subscriber
+   * starts from the store's state (`data`, `history`). Ignored by protocols without replay (raw JSON).
+   */
+  since?: number;
 }
 
 interface Subscriber {
@@ -70,6 +88,15 @@ export class ChannelEntry {
   refusals = 0;
   /** Serialises async schema validation so messages still arrive in order. */
   validation: Promise<void> | undefined;
+  /**
+   * The channel has subscribers but has not asked the server yet since it (re)started: subscribers'
+   * `since` still counts. Once the `sub` is out, the store's seq is what the next one continues from.
+   */
+  starting = false;
+  /** The earliest `since` asked for while `starting`. */
+  since: number | undefined;
+  /** Between a `sub` carrying `since` and its `subd`: arriving messages are replays. */
+  replaying = false;
   private historyLimit = 0;
 
   constructor(readonly name: string) {
@@ -100,7 +127,17 @@ export class ChannelEntry {
 
   remove(subscriber: Subscriber): void {
     this.subscribers.delete(subscriber);
-    this.recomputeHistoryLimit();
+    // The last one leaving keeps the history (and its limit) for the grace period: a remount within it
+    // finds what a fresh subscription with `since` would have replayed. `release()` drops it.
+    if (this.subscribers.size > 0) this.recomputeHistoryLimit();
+  }
+
+  /** Nobody listens any more: the history goes, the rest of the state stays. */
+  release(): void {
+    this.historyLimit = 0;
+    this.starting = false;
+    this.since = undefined;
+    this.replaying = false;
   }
 
   private recomputeHistoryLimit(): void {
@@ -117,7 +154,13 @@ export class ChannelEntry {
    * triggers) reads a store that already holds this message. The hot path: one new state object per
    * message, written whole (no partial to merge), and one meta object when anyone listens.
    */
-  deliver(data: unknown, seq: number | undefined, at: number, onError: (error: unknown, where: string) => void): void {
+  deliver(
+    data: unknown,
+    seq: number | undefined,
+    at: number,
+    replayed: boolean,
+    onError: (error: unknown, where: string) => void,
+  ): void {
     const state = this.store.getState();
     let history = state.history;
     const limit = this.historyLimit;
@@ -141,7 +184,7 @@ export class ChannelEntry {
       count: state.count + 1,
     });
     if (this.subscribers.size === 0) return;
-    const meta: MessageMeta = { channel: this.name, seq, receivedAt: at };
+    const meta: MessageMeta = { channel: this.name, seq, receivedAt: at, replayed };
     for (const s of this.subscribers) {
       try {
         s.listener(data, meta);

@@ -31,8 +31,19 @@ export function subscribe(
       `subscribe("${channel}") history must be a whole number >= 0, got ${String(history)}.`,
     );
   }
+  const since = options?.since;
+  if (since !== undefined && !(Number.isSafeInteger(since) && since >= 0)) {
+    throw new SocketboardError(
+      'bad-since',
+      `subscribe("${channel}") since must be a seq, a whole number >= 0 (0 replays all the server still holds), got ${String(since)}.`,
+    );
+  }
   const entry = channelEntry(e, channel);
   if (options?.schema !== undefined) entry.schema = options.schema;
+  // Only a channel starting afresh takes `since`. One already live, waiting for a reconnect, or within its
+  // grace period is not asked again: a replay would repeat what its store and history already hold.
+  if (entry.refs === 0 && !entry.onWire && !e.timers.has(`grace:${channel}`)) entry.starting = true;
+  if (since !== undefined && entry.starting && e.protocol.replay) entry.since = Math.min(entry.since ?? since, since);
   const subscriber = entry.add(listener, history);
   e.timers.clear(`grace:${channel}`);
   if (entry.refs === 1 && !entry.onWire) {
@@ -68,7 +79,8 @@ export function channelEntry(e: Engine, name: string): ChannelEntry {
 }
 
 export function subscribeOnWire(e: Engine, entry: ChannelEntry): void {
-  const since = e.protocol.replay ? entry.store.getState().seq : undefined;
+  const backfill = entry.since;
+  const since = e.protocol.replay ? (backfill ?? entry.store.getState().seq) : undefined;
   let frame: OutboundFrame | undefined;
   try {
     frame = e.protocol.encodeSubscribe(entry.name, since);
@@ -77,12 +89,17 @@ export function subscribeOnWire(e: Engine, entry: ChannelEntry): void {
     return;
   }
   entry.onWire = true;
+  entry.starting = false;
+  entry.since = undefined;
   if (frame === undefined) {
     // This protocol has no subscriptions: the channel is live as soon as the socket is.
     entry.store.setState({ status: 'subscribed' });
     return;
   }
-  entry.store.setState({ status: 'subscribing' });
+  entry.replaying = since !== undefined;
+  // A backfill restarts the channel's stream at `since`, even below the seq a retired channel kept: the
+  // store's seq is what duplicates are dropped against and what a resubscription after a drop asks for.
+  entry.store.setState(backfill === undefined ? { status: 'subscribing' } : { status: 'subscribing', seq: backfill });
   writeControl(e, () => frame);
 }
 
@@ -117,6 +134,7 @@ export function retireChannel(e: Engine, entry: ChannelEntry): void {
   }
   entry.onWire = false;
   entry.schema = undefined;
+  entry.release();
   entry.store.setState({ status: 'idle', history: [] });
 }
 
@@ -124,6 +142,7 @@ export function retireChannel(e: Engine, entry: ChannelEntry): void {
 export function markChannelsPending(e: Engine): void {
   for (const entry of e.channels.values()) {
     entry.onWire = false;
+    entry.replaying = false;
     if (entry.refs > 0 && entry.store.getState().status === 'subscribed')
       entry.store.setState({ status: 'subscribing' });
   }

@@ -548,7 +548,7 @@ describe('channels', () => {
     connection.subscribe('mem', mem);
     env.last().receive({ t: 'subd', ch: 'cpu', seq: 0 });
     env.last().receive({ t: 'msg', ch: 'cpu', seq: 1, d: { load: 0.5 } });
-    expect(cpu).toHaveBeenCalledWith({ load: 0.5 }, { channel: 'cpu', seq: 1, receivedAt: 1_000_000 });
+    expect(cpu).toHaveBeenCalledWith({ load: 0.5 }, { channel: 'cpu', seq: 1, receivedAt: 1_000_000, replayed: false });
     expect(mem).not.toHaveBeenCalled();
     expect(connection.channel('cpu').getState()).toMatchObject({
       status: 'subscribed',

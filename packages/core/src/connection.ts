@@ -89,7 +89,10 @@ export interface Connection<TChannels extends ChannelMap = ChannelMap> {
   close(code?: number, reason?: string): void;
   /** Drops the current socket (if any) and connects again now, resetting the attempt count. */
   reconnect(): void;
-  /** Listens to a channel; the first listener subscribes on the wire, the last one unsubscribes after `channelGraceMs`. */
+  /**
+   * Listens to a channel; the first listener subscribes on the wire (replaying what the server still
+   * holds after `options.since`, when given), the last one unsubscribes after `channelGraceMs`.
+   */
   subscribe<K extends ChannelName<TChannels>>(
     channel: K,
     listener: ChannelListener<TChannels[K]>,

@@ -74,6 +74,7 @@ function onEvent(e: Engine, event: InboundEvent, now: number): void {
       const state = entry.store.getState();
       const resumed = state.seq === undefined && event.resumed !== false ? undefined : event.resumed;
       entry.refusals = 0;
+      entry.replaying = false;
       entry.store.setState({
         status: entry.refs > 0 ? 'subscribed' : state.status,
         seq: event.seq ?? state.seq,
@@ -130,7 +131,7 @@ function onMessage(e: Engine, channel: string | undefined, data: unknown, seq: n
       validateThenDeliver(e, entry, data, seq, now);
       return;
     }
-    entry.deliver(data, seq, now, e.onListenerError);
+    entry.deliver(data, seq, now, entry.replaying, e.onListenerError);
   }
   if (e.events.has('message')) e.events.emit('message', { channel, data, seq, receivedAt: now });
 }
@@ -142,12 +143,14 @@ function validateThenDeliver(
   seq: number | undefined,
   now: number,
 ): void {
+  // Read on arrival: an async validation may finish after the `subd` that ends the replay.
+  const replayed = entry.replaying;
   const finish = (result: StandardSchemaResult<unknown>) => {
     if (result.issues !== undefined) {
       decodeFailed(e, `schema rejected the payload (${describeIssues(result.issues)})`, safeExcerpt(data), entry.name);
       return;
     }
-    entry.deliver(result.value, seq, now, e.onListenerError);
+    entry.deliver(result.value, seq, now, replayed, e.onListenerError);
     if (e.events.has('message'))
       e.events.emit('message', { channel: entry.name, data: result.value, seq, receivedAt: now });
   };

@@ -27,6 +27,8 @@ export interface ChannelViewOptions<T, S> {
   deliver?: Deliver | undefined;
   /** Keep the last `history` messages in the snapshot's `history`. Default `0`. */
   history?: number | undefined;
+  /** Backfill: the `since` handed to `connection.subscribe`. Default none (live from now). */
+  since?: number | undefined;
   /** Standard Schema validator for the payloads, handed to `connection.subscribe`. Default none. */
   schema?: StandardSchemaV1<unknown, T> | undefined;
   /** `false`: the view never subscribes and shows the idle snapshot. Default `true`. */
@@ -99,6 +101,7 @@ class ChannelViewImpl<T, S> implements ChannelView<T, S> {
   private readonly store: ReadonlyStore<ChannelState<T>>;
   private readonly deliver: Deliver;
   private readonly history: number;
+  private readonly since: number | undefined;
   private readonly schema: StandardSchemaV1<unknown, T> | undefined;
   private readonly enabled: boolean;
   private readonly scheduler: FrameScheduler;
@@ -130,6 +133,7 @@ class ChannelViewImpl<T, S> implements ChannelView<T, S> {
     this.store = connection.channel(name) as ReadonlyStore<ChannelState<T>>;
     this.deliver = options.deliver ?? 'frame';
     this.history = options.history ?? 0;
+    this.since = options.since;
     this.schema = options.schema;
     this.enabled = options.enabled ?? true;
     this.scheduler = options.scheduler ?? createFrameScheduler();
@@ -189,6 +193,7 @@ class ChannelViewImpl<T, S> implements ChannelView<T, S> {
     // Channel first: it moves the store to `subscribing`, which the view then starts from.
     this.unsubscribeChannel = this.connection.subscribe(this.name, this.handleMessage as ChannelListener, {
       history: this.history,
+      since: this.since,
       schema: this.schema as StandardSchemaV1 | undefined,
     });
     this.unsubscribeStore = this.store.subscribe(this.handleChange);

@@ -14,6 +14,6 @@ export { SocketProviderMissingError } from './errors';
 export { createChannelView, idleChannelState } from './channel-view';
 export type { ChannelView, ChannelViewOptions, Deliver } from './channel-view';
 export { createFrameScheduler } from './frame-scheduler';
-export type { FrameEnvironment, FrameScheduler } from './frame-scheduler';
+export type { FrameEnvironment, FrameScheduler, FrameSchedulerOptions } from './frame-scheduler';
 export type { EqualityFn } from './selection';
 export { shallow } from 'zustand/vanilla/shallow';

@@ -21,6 +21,12 @@ interface SocketProviderCommonProps {
    * closed; a remount within it keeps the socket. Default `100` ms.
    */
   closeDelayMs?: number;
+  /**
+   * Flush work (ms) a frame may hold on average before `deliver: 'frame'` renders are spaced to every
+   * 2nd, 3rd… frame (at most 6 apart), so a page with expensive renders keeps its frame rate; `false`
+   * renders every frame whatever it costs. Read on mount. Default `8`.
+   */
+  frameBudgetMs?: number | false;
 }
 
 /** The provider creates, connects and (after unmount) closes its own connection. */
@@ -49,7 +55,7 @@ interface Owned {
 export function SocketProvider<TChannels extends ChannelMap = RegisteredChannels>(
   props: SocketProviderProps<TChannels>,
 ): ReactElement {
-  const { children, closeDelayMs, connection: shared, ...options } = props;
+  const { children, closeDelayMs, frameBudgetMs, connection: shared, ...options } = props;
   const latestOptions = useLatest(options as ConnectionOptions);
   const key = shared === undefined ? restartKey(options as ConnectionOptions) : undefined;
 
@@ -96,7 +102,7 @@ export function SocketProvider<TChannels extends ChannelMap = RegisteredChannels
     // A new closeDelayMs re-runs this: the cleanup's pending close is cancelled at once, and connect() is a no-op.
   }, [connection, shared, closeDelay]);
 
-  const [scheduler] = useState(createFrameScheduler);
+  const [scheduler] = useState(() => createFrameScheduler({}, { frameBudgetMs }));
   const value = useMemo<SocketContextValue>(() => ({ connection, scheduler }), [connection, scheduler]);
   return <SocketContext.Provider value={value}>{children}</SocketContext.Provider>;
 }

@@ -157,3 +157,61 @@ describe('useChannel over msw', () => {
     expect(mock.inbound('sub')).toEqual([{ t: 'sub', ch: 'b' }]);
   });
 });
+
+describe('useChannel with since (backfill on mount)', () => {
+  function Chart({ id }: { id: string }) {
+    const loads = useChannel('cpu', {
+      since: 0,
+      history: 10,
+      select: (s) => s.history.map((m) => m.load).join(','),
+    });
+    return <p data-testid={id}>{loads}</p>;
+  }
+
+  it('shows the messages published before it mounted, in order, then live ones, asking once with since', async () => {
+    const mock = server.current;
+    for (let i = 1; i <= 3; i++) mock.publish('cpu', { load: i });
+    const replayed: boolean[] = [];
+    function Listener() {
+      useChannel('cpu', { since: 0, onMessage: (_data, meta) => replayed.push(meta.replayed) });
+      return null;
+    }
+    renderStrict(
+      <SocketProvider url={mock.url}>
+        <Chart id="chart" />
+        <Listener />
+      </SocketProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('chart').textContent).toBe('1,2,3'));
+    expect(mock.inbound('sub')).toEqual([{ t: 'sub', ch: 'cpu', since: 0 }]);
+
+    act(() => void mock.publish('cpu', { load: 4 }));
+    await waitFor(() => expect(screen.getByTestId('chart').textContent).toBe('1,2,3,4'));
+    expect(replayed).toEqual([true, true, true, false]);
+  });
+
+  it('shows a component mounting on an already live channel the store history, without a second sub', async () => {
+    const mock = server.current;
+    mock.publish('cpu', { load: 1 });
+    function App() {
+      const [late, setLate] = useState(false);
+      return (
+        <SocketProvider url={mock.url}>
+          <button onClick={() => setLate(true)}>mount</button>
+          <Chart id="first" />
+          {late && <Chart id="late" />}
+        </SocketProvider>
+      );
+    }
+    renderStrict(<App />);
+    await waitFor(() => expect(screen.getByTestId('first').textContent).toBe('1'));
+    act(() => void mock.publish('cpu', { load: 2 }));
+    await waitFor(() => expect(screen.getByTestId('first').textContent).toBe('1,2'));
+
+    fireEvent.click(screen.getByText('mount'));
+    expect(screen.getByTestId('late').textContent).toBe('1,2');
+    act(() => void mock.publish('cpu', { load: 3 }));
+    await waitFor(() => expect(screen.getByTestId('late').textContent).toBe('1,2,3'));
+    expect(mock.inbound('sub')).toEqual([{ t: 'sub', ch: 'cpu', since: 0 }]);
+  });
+});

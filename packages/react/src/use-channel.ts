@@ -30,6 +30,12 @@ export interface UseChannelOptions<T, S = ChannelState<T>> {
   isEqual?: EqualityFn<S>;
   /** Keep the last `history` messages in `history`. Default `0`. */
   history?: number;
+  /**
+   * Backfill on mount: when this hook starts the channel, the server replays the messages it still holds
+   * after this seq (`0`: all of them) before live ones, so a chart does not start empty. A channel
+   * already live shows its store (`data`, `history`) instead. Read when the subscription starts.
+   */
+  since?: number;
   /** `false`: not subscribed; the hook shows the idle channel. Default `true`. */
   enabled?: boolean;
   /**
@@ -63,7 +69,7 @@ export interface UseChannel<TChannels extends ChannelMap> {
 
 function useChannelImpl<T, S>(name: string, options: UseChannelOptions<T, S> = {}): S | ChannelResult<T> {
   const { connection, scheduler } = useSocketContext('useChannel');
-  const { deliver, history, enabled, schema, select, isEqual, onMessage } = options;
+  const { deliver, history, since, enabled, schema, select, isEqual, onMessage } = options;
   const mode = typeof deliver === 'object' ? 'throttle' : (deliver ?? 'frame');
   const throttleMs = typeof deliver === 'object' ? deliver.throttleMs : 0;
 
@@ -73,13 +79,14 @@ function useChannelImpl<T, S>(name: string, options: UseChannelOptions<T, S> = {
       createChannelView<T, S>(connection, name, {
         deliver: mode === 'throttle' ? { throttleMs } : mode,
         history,
+        since,
         enabled,
         schema,
         scheduler,
         onMessage,
       }),
-    // `schema` and `onMessage` are read when the view is made (and `onMessage` kept current below): new
-    // inline ones each render must not resubscribe.
+    // `schema`, `since` and `onMessage` are read when the view is made (and `onMessage` kept current
+    // below): new inline ones each render must not resubscribe, and `since` only matters when it starts.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [connection, scheduler, name, mode, throttleMs, history, enabled],
   );
