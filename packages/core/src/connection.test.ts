@@ -339,6 +339,28 @@ describe('heartbeat', () => {
     expect(env.last().frames.filter((f) => f.t === 'ping')).toHaveLength(0);
   });
 
+  it('still samples the round trip every rttSampleMs while traffic flows', async () => {
+    const { connection, env } = await openConnection({ heartbeat: { ...heartbeat, rttSampleMs: 3_100 } });
+    let answered = 0;
+    for (let i = 0; i < 20; i++) {
+      await vi.advanceTimersByTimeAsync(400);
+      env.last().receive({ t: 'msg', ch: 'x', seq: i + 1, d: i });
+      // The server answers each ping with the next frame it sends.
+      const pings = env.last().frames.filter((f) => f.t === 'ping');
+      for (const ping of pings.slice(answered)) env.last().receive({ t: 'pong', ts: ping.ts });
+      answered = pings.length;
+    }
+    // 8 s of traffic, never 1 s of silence: pings at 3.1 s and 6.2 s (answered 100 and 200 ms later).
+    expect(
+      env
+        .last()
+        .frames.filter((f) => f.t === 'ping')
+        .map((f) => f.ts),
+    ).toEqual([1_003_100, 1_006_200]);
+    expect(connection.getMetrics().rttMs).toBe(200);
+    expect(connection.store.getState().status).toBe('open');
+  });
+
   it('does not declare death when its timer fires late but inbound traffic arrived meanwhile', async () => {
     // Simulate a throttled background tab: the clock jumps far ahead of the timers.
     const { connection, env } = await openConnection({ heartbeat });

@@ -21,7 +21,7 @@ export const DEFAULT_CONNECTION_OPTIONS = Object.freeze({
    * Ping after 15 s of silence, dead 10 s later: a dead link is noticed within 25 s, well under the
    * 60 s idle timeout of most proxies and load balancers (nginx `proxy_read_timeout` default).
    */
-  heartbeat: Object.freeze<HeartbeatOptions>({ intervalMs: 15_000, timeoutMs: 10_000 }),
+  heartbeat: Object.freeze<HeartbeatOptions>({ intervalMs: 15_000, timeoutMs: 10_000, rttSampleMs: 15_000 }),
   /** 1 000 frames queued while down; the oldest go first, since live data goes stale. */
   queue: Object.freeze<QueueOptions>({
     max: 1_000,

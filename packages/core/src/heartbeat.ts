@@ -13,11 +13,13 @@ export interface HeartbeatHooks {
  * Liveness by the clock, not by timer counts. Browsers throttle timers in background tabs (to once a
  * minute in Chrome), so a timer firing late proves nothing; what matters is how long ago the last
  * inbound frame arrived. Inbound traffic only writes a timestamp (no timer churn per message); the
- * single timer re-arms itself from that timestamp when it fires.
+ * single timer re-arms itself from that timestamp when it fires. A busy link is still pinged every
+ * `rttSampleMs`, for the round trip, not for liveness.
  */
 export class Heartbeat {
   private timer: unknown;
   private lastInboundAt = 0;
+  private lastPingAt = 0;
   private pingSentAt: number | undefined;
   private running = false;
 
@@ -32,7 +34,8 @@ export class Heartbeat {
     this.stop();
     this.running = true;
     this.lastInboundAt = this.now();
-    this.arm(this.options.intervalMs);
+    this.lastPingAt = this.lastInboundAt;
+    this.arm(this.nextCheckIn(this.lastInboundAt));
   }
 
   stop(): void {
@@ -58,8 +61,9 @@ export class Heartbeat {
     const sent = this.pingSentAt;
     if (sent === undefined || (ts !== undefined && ts !== sent)) return;
     this.pingSentAt = undefined;
-    this.hooks.onRtt(Math.max(0, this.now() - sent));
-    this.arm(this.options.intervalMs);
+    const now = this.now();
+    this.hooks.onRtt(Math.max(0, now - sent));
+    this.arm(this.nextCheckIn(now));
   }
 
   /** Check the link now (page became visible, network came back): ping unless one is already out. */
@@ -76,7 +80,19 @@ export class Heartbeat {
       return;
     }
     this.pingSentAt = ts;
+    this.lastPingAt = ts;
     this.arm(this.options.timeoutMs);
+  }
+
+  /**
+   * Time until the next ping is due: after `intervalMs` of silence (liveness), or `rttSampleMs` after
+   * the last ping even while traffic flows (so a busy link still has a measured round trip).
+   */
+  private nextCheckIn(now: number): number {
+    return Math.min(
+      this.options.intervalMs - (now - this.lastInboundAt),
+      this.options.rttSampleMs - (now - this.lastPingAt),
+    );
   }
 
   private arm(ms: number): void {
@@ -91,15 +107,15 @@ export class Heartbeat {
     const now = this.now();
     const sent = this.pingSentAt;
     if (sent === undefined) {
-      const idle = now - this.lastInboundAt;
-      if (idle >= this.options.intervalMs) this.ping();
-      else this.arm(this.options.intervalMs - idle);
+      const wait = this.nextCheckIn(now);
+      if (wait <= 0) this.ping();
+      else this.arm(wait);
       return;
     }
     if (this.lastInboundAt >= sent) {
       // Something arrived after the ping (its pong may still be queued): alive.
       this.pingSentAt = undefined;
-      this.arm(this.options.intervalMs - (now - this.lastInboundAt));
+      this.arm(this.nextCheckIn(now));
       return;
     }
     const waited = now - sent;

@@ -31,6 +31,11 @@ export interface HeartbeatOptions {
   intervalMs: number;
   /** Declare the link dead if nothing arrives this many ms after a ping. Default `10_000`. */
   timeoutMs: number;
+  /**
+   * Ping at least this often even while traffic flows, so the round trip stays measured on a busy
+   * link (one small frame each time). Default `15_000`; `Infinity` pings idle links only.
+   */
+  rttSampleMs: number;
 }
 
 export interface QueueOptions {

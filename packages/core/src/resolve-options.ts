@@ -125,6 +125,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
     heartbeat = {
       intervalMs: positiveFinite('heartbeat.intervalMs', h.intervalMs),
       timeoutMs: positiveFinite('heartbeat.timeoutMs', h.timeoutMs),
+      rttSampleMs: h.rttSampleMs === Infinity ? Infinity : positiveFinite('heartbeat.rttSampleMs', h.rttSampleMs),
     };
   }
 
