@@ -39,6 +39,11 @@ export interface EventLogProps<T = unknown> extends Omit<HTMLAttributes<HTMLDivE
   /** Channel of the surrounding `<SocketProvider>` (channel mode). */
   channel?: string;
   /**
+   * Channel mode, backfill: when this component starts the channel, the server first replays what it
+   * still holds after this seq (`0`: all of it), so the log does not start empty.
+   */
+  since?: number;
+  /**
    * Channel mode: turns a message into an item, a string (an `info` line) or undefined (skip). Default:
    * strings as they are; objects with `message`/`text` (and `level`, `time`, `source`) as items.
    */
@@ -148,6 +153,7 @@ function renderLog<T>(
   const {
     items: _items,
     channel: _channel,
+    since: _since,
     select: _select,
     maxItems: _maxItems,
     paused: _paused,
@@ -271,10 +277,15 @@ function ChannelEventLog<T>({
 }: EventLogProps<T> & { channel: string; forwardedRef: ForwardedRef<HTMLDivElement> }) {
   const model = useLogModel(props, undefined);
   const select = props.select;
-  const feed = useChannelLog(props.channel, model.log, (message: T, meta: MessageMeta) => {
-    const picked = select === undefined ? toEventLogItem(message, meta) : select(message, meta);
-    return typeof picked === 'string' ? { time: meta.receivedAt, message: picked } : picked;
-  });
+  const feed = useChannelLog(
+    props.channel,
+    model.log,
+    (message: T, meta: MessageMeta) => {
+      const picked = select === undefined ? toEventLogItem(message, meta) : select(message, meta);
+      return typeof picked === 'string' ? { time: meta.receivedAt, message: picked } : picked;
+    },
+    props.since,
+  );
   const announcement = useArrivalAnnouncement(
     model.view.total,
     props.announceEveryMs ?? 5_000,

@@ -22,6 +22,12 @@ export interface GaugeProps<T = unknown>
   value?: number | null;
   /** Channel of the surrounding `<SocketProvider>` (channel mode). */
   channel?: string;
+  /**
+   * Channel mode, backfill: when this component starts the channel, the server first replays what it
+   * still holds after this seq (`0`: all of it), so the component does not start empty. Rows keep the
+   * time `select` gives them (the `index` key); otherwise replayed points get their arrival time.
+   */
+  since?: number;
   /** Channel mode: the number from a message. Default: the message itself. */
   select?: PointSelector<T>;
   /** Default 0. */
@@ -60,6 +66,7 @@ function renderGauge<T>(
   const {
     value: _value,
     channel: _channel,
+    since: _since,
     select: _select,
     min = 0,
     max = 100,
@@ -190,6 +197,7 @@ function ChannelGauge<T>({
 }: GaugeProps<T> & { channel: string; forwardedRef: ForwardedRef<HTMLDivElement> }) {
   // A gauge needs only the newest value: a tiny buffer, still one render per frame at most.
   const { view, feed, ref } = useChannelValueSeries(props.channel, props.select, {
+    since: props.since,
     windowMs: 60_000,
     capacity: 2,
     maxPoints: 2,

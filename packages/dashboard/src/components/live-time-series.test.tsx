@@ -173,6 +173,26 @@ describe('LiveTimeSeries with a channel', () => {
     expect(within(root()).getByRole('img').getAttribute('aria-label')).toContain('Latest: user 3, system 4');
   });
 
+  it("backfills what the server still holds with since, at the rows' own times", async () => {
+    const server = socket.server();
+    for (let i = 1; i <= 5; i++) server.publish('cpu', { time: T0 - (6 - i) * 1_000, value: i });
+    socket.render(<LiveTimeSeries title="CPU" channel="cpu" since={0} width={480} />, { server });
+    await settle();
+    flushFrame();
+    expect(server.inbound('sub')).toMatchObject([{ ch: 'cpu', since: 0 }]);
+    expect(root().getAttribute('data-state')).toBe('live');
+    expect(within(root()).getByRole('img').getAttribute('aria-label')).toContain('Latest: value 5');
+  });
+
+  it('starts empty without since, though the server holds earlier messages', async () => {
+    const server = socket.server();
+    server.publish('cpu', { time: T0 - 1_000, value: 1 });
+    socket.render(<LiveTimeSeries title="CPU" channel="cpu" width={480} />, { server });
+    await settle();
+    flushFrame();
+    expect(root().getAttribute('data-state')).toBe('empty');
+  });
+
   it('shows the channel error the server sent', async () => {
     const { server } = socket.render(<LiveTimeSeries title="CPU" channel="secret" width={480} />);
     server.refuseSubscription('secret', { reason: 'not allowed' });

@@ -40,6 +40,12 @@ export interface LiveTimeSeriesProps<T = unknown>
   data?: readonly DataRow[];
   /** Channel of the surrounding `<SocketProvider>` to draw (channel mode). Change it only by remounting (`key`). */
   channel?: string;
+  /**
+   * Channel mode, backfill: when this component starts the channel, the server first replays what it
+   * still holds after this seq (`0`: all of it), so the component does not start empty. Rows keep the
+   * time `select` gives them (the `index` key); otherwise replayed points get their arrival time.
+   */
+  since?: number;
   /** Channel mode: turns a message into a number (one series), a row, or rows. Default: the message itself. */
   select?: PointSelector<T>;
   /** Key of the time in each row (ms, Date or date string). Default `'time'`; rows without one use the receive time. */
@@ -181,6 +187,7 @@ function renderTimeSeries<T>(
   const {
     data: _data,
     channel: _channel,
+    since: _since,
     select: _select,
     index = 'time',
     categories = DEFAULT_CATEGORIES,
@@ -417,7 +424,7 @@ function ChannelTimeSeries<T>({
   ...props
 }: LiveTimeSeriesProps<T> & { channel: string; forwardedRef: ForwardedRef<HTMLDivElement> }) {
   const model = useTimeSeriesModel(props, undefined);
-  const feed = useChannelSeries(props.channel, model.series, props.select);
+  const feed = useChannelSeries(props.channel, model.series, props.select, props.since);
   const hooks = useRenderHooks(props, model, feed);
   return renderTimeSeries(props, model, forwardedRef, hooks);
 }

@@ -31,6 +31,12 @@ export interface MetricCardProps<T = unknown>
   data?: readonly (number | null)[];
   /** Channel of the surrounding `<SocketProvider>` (channel mode). */
   channel?: string;
+  /**
+   * Channel mode, backfill: when this component starts the channel, the server first replays what it
+   * still holds after this seq (`0`: all of it), so the component does not start empty. Rows keep the
+   * time `select` gives them (the `index` key); otherwise replayed points get their arrival time.
+   */
+  since?: number;
   /** Channel mode: the number from a message. Default: the message itself. */
   select?: PointSelector<T>;
   /** Channel mode: span of the sparkline and of the delta. Default 60 s. */
@@ -92,6 +98,7 @@ function renderCard<T>(
     value: _value,
     data: _data,
     channel: _channel,
+    since: _since,
     select: _select,
     windowMs: _windowMs,
     previousValue: _previousValue,
@@ -226,6 +233,7 @@ function ChannelMetricCard<T>({
   ...props
 }: MetricCardProps<T> & { channel: string; forwardedRef: ForwardedRef<HTMLDivElement> }) {
   const { view, feed, ref } = useChannelValueSeries(props.channel, props.select, {
+    since: props.since,
     windowMs: props.windowMs ?? 60_000,
     capacity: 2_000,
     maxPoints: 96,

@@ -22,6 +22,12 @@ export interface SparklineProps<T = unknown>
   category?: string;
   /** Channel of the surrounding `<SocketProvider>` (channel mode). */
   channel?: string;
+  /**
+   * Channel mode, backfill: when this component starts the channel, the server first replays what it
+   * still holds after this seq (`0`: all of it), so the component does not start empty. Rows keep the
+   * time `select` gives them (the `index` key); otherwise replayed points get their arrival time.
+   */
+  since?: number;
   /** Channel mode: the number to draw from a message. Default: the message itself. */
   select?: PointSelector<T>;
   /** Channel mode: time shown. Default 60 s. */
@@ -141,6 +147,7 @@ function renderSparkline<T>(
     index: _index,
     category: _category,
     channel: _channel,
+    since: _since,
     select: _select,
     windowMs: _windowMs,
     capacity: _capacity,
@@ -218,6 +225,7 @@ function ChannelSparkline<T>({
   ...props
 }: SparklineProps<T> & { channel: string; forwardedRef: ForwardedRef<HTMLSpanElement> }) {
   const { view, ref } = useChannelValueSeries(props.channel, props.select, {
+    since: props.since,
     windowMs: props.windowMs ?? 60_000,
     capacity: props.capacity ?? 1_000,
     maxPoints: props.width ?? 120,

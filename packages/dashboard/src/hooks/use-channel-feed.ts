@@ -48,6 +48,7 @@ export function useChannelSeries<T>(
   channel: string,
   series: LiveSeries,
   select: PointSelector<T> | undefined,
+  since?: number,
 ): ChannelFeedState {
   const selectRef = useLatest(select);
   const onMessage = useCallback(
@@ -57,7 +58,7 @@ export function useChannelSeries<T>(
     },
     [series, selectRef],
   );
-  return useChannel(channel, { onMessage, select: pickFeedState });
+  return useChannel(channel, { onMessage, select: pickFeedState, since });
 }
 
 /** Feeds a channel into a {@link LiveLog}; `toItem` turns a message into an item (undefined skips it). */
@@ -65,6 +66,7 @@ export function useChannelLog<T, I>(
   channel: string,
   log: LiveLog<I>,
   toItem: (message: T, meta: MessageMeta) => I | undefined,
+  since?: number,
 ): ChannelFeedState {
   const toItemRef = useLatest(toItem);
   const onMessage = useCallback(
@@ -74,5 +76,5 @@ export function useChannelLog<T, I>(
     },
     [log, toItemRef],
   );
-  return useChannel(channel, { onMessage, select: pickFeedState });
+  return useChannel(channel, { onMessage, select: pickFeedState, since });
 }

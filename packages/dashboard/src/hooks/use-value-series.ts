@@ -13,6 +13,8 @@ export interface ValueSeriesOptions {
   readonly capacity?: number | undefined;
   readonly maxPoints: number;
   readonly index?: string | undefined;
+  /** Backfill from this seq when the channel starts (see `useChannel`'s `since`). */
+  readonly since?: number | undefined;
 }
 
 export interface ValueSeries {
@@ -40,7 +42,7 @@ export function useChannelValueSeries<T>(
     paused: false,
   });
   useActivity(ref, series);
-  const feed = useChannelSeries(channel, series, select);
+  const feed = useChannelSeries(channel, series, select, options.since);
   const view = useSyncExternalStore(series.subscribe, series.getView, series.getView);
   return { series, view, feed, ref };
 }
