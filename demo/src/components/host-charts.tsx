@@ -95,6 +95,8 @@ export function HostChart({ chart, controls, ...rest }: HostChartProps): ReactEl
       {...chart}
       {...rest}
       channel="system"
+      // Start filled: the server replays the samples it still holds (5 minutes) before live ones.
+      since={0}
       windowMs={controls.windowMs}
       onWindowChange={controls.onWindowChange}
       windowOptions={WINDOWS}

@@ -275,3 +275,51 @@ describe('deliver: { throttleMs }', () => {
     expect(timers.clearTimeout).toHaveBeenCalledWith(timers.setTimeout.mock.results[0]!.value);
   });
 });
+
+describe('on a scheduler that spaces its flushes (expensive renders)', () => {
+  /** A scheduler driven to flush every few frames by flushes that each cost 50 ms of a fake clock. */
+  function spacedSetup<S = ChannelState<number>>(options: ChannelViewOptions<number, S>) {
+    const ctx = openFakeConnection({ channelGraceMs: 50 });
+    const frames = manualFrames();
+    let now = 0;
+    const scheduler = createFrameScheduler({ ...frames, now: () => now, queueMicrotask: (callback) => callback() });
+    const expensive = () => {
+      now += 50;
+    };
+    for (let i = 0; i < 100; i++) {
+      scheduler.schedule(expensive);
+      frames.frame();
+    }
+    while (frames.queued > 0) frames.frame();
+    const view = createChannelView<number, S>(ctx.connection, 'a', { scheduler, ...options });
+    return { ...ctx, frames, scheduler, view };
+  }
+
+  it("'every' still hands over every state in order, without waiting for frames", async () => {
+    const { view, socket, scheduler } = spacedSetup({ deliver: 'every' });
+    expect(scheduler.spacing).toBeGreaterThan(1);
+    const seen: Array<number | undefined> = [];
+    view.subscribe(() => seen.push(view.getSnapshot().data));
+    for (let i = 1; i <= 5; i++) socket.message('a', i);
+    for (let i = 0; i < 10; i++) {
+      view.rendered(view.getSnapshot());
+      await Promise.resolve();
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("'frame' shows the newest state on the flush after the skipped frames, once", () => {
+    const { view, socket, scheduler, frames } = spacedSetup({});
+    const listener = vi.fn();
+    view.subscribe(listener);
+    socket.message('a', 1);
+    frames.frame(); // the first flush after a quiet spell is not delayed
+    expect(view.getSnapshot().data).toBe(1);
+    for (let i = 2; i <= 100; i++) socket.message('a', i);
+    for (let i = 1; i < scheduler.spacing; i++) frames.frame();
+    expect(view.getSnapshot().data).toBe(1);
+    frames.frame();
+    expect(view.getSnapshot()).toMatchObject({ data: 100, count: 100 });
+    expect(listener).toHaveBeenCalledTimes(2);
+  });
+});
