@@ -125,8 +125,13 @@ export function markdownSection({ date, machine, command, options, rows, targets
       ` ${machine.os}, Node ${machine.node}, ${machine.chromium} (headless, software rendering).`,
     '',
     `50 value components on 10 channels (5 per channel) and one recharts LineChart of the last 300 values of one` +
-      ` channel, fed by a \`ws\` server on 127.0.0.1 streaming protocol-v1 frames round-robin over the 10 channels` +
-      ` in batches every 5 ms. Each variant × rate runs in a freshly loaded page: ${options.warmupMs} ms warm-up, then` +
+      ` channel, fed by a \`ws\` server on 127.0.0.1 streaming protocol-v1 \`msg\` frames round-robin over the 10` +
+      ` channels in bursts every 5 ms, ${
+        options.batch === false
+          ? 'one WebSocket message per frame (`--no-batch`)'
+          : 'each burst sent to the page as one WebSocket message holding a JSON array of its frames' +
+            ' (a protocol-v1 batch, as @socketboard/server sends by default)'
+      }. Each variant × rate runs in a freshly loaded page: ${options.warmupMs} ms warm-up, then` +
       ` a ${options.durationMs} ms window; then the server sends one last value per channel, and ${options.settleMs} ms` +
       ` later the page is checked for stale values.`,
     '',
@@ -135,8 +140,8 @@ export function markdownSection({ date, machine, command, options, rows, targets
     '- **naive**: a context provider holding `useState` of the last message per channel, set on every message' +
       ' (`setMessages(m => ({ ...m, [ch]: msg }))`); cells read the context; the chart keeps its last 300 values' +
       ' in `useState`, set on every message.',
-    '- **ws-only**: calibration, no React: the same socket, `JSON.parse` of each message and its latency on' +
-      ' arrival. What the browser and machine can take in at that rate.',
+    '- **ws-only**: calibration, no React: the same socket, `JSON.parse` of each WebSocket message and the' +
+      ' latency of each of its frames on arrival. What the browser and machine can take in at that rate.',
     '',
     'Columns: *sent* is the rate the server achieved, *received* what the page took in during the window; *fps* is' +
       ' requestAnimationFrame callbacks per second; *long frames* are gaps over 50 ms between frames; *commits/s*' +

@@ -5,6 +5,7 @@
 //   node bench/react/run.mjs [--rates 500,2000,10000] [--variants socketboard,naive,ws-only]
 //                            [--warmup 1000] [--duration 5000] [--settle 500] [--no-write]
 //                            [--parts all|cells|chart]   (diagnosis; only `all` writes BENCHMARKS.md)
+//                            [--no-batch]   (one WebSocket message per frame instead of one per 5 ms burst)
 // Raw figures of the last run: bench/.out/react-results.json. CHROMIUM_PATH overrides /usr/bin/chromium.
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -49,11 +50,19 @@ const { values: args } = parseArgs({
     // Diagnosis: 'cells' or 'chart' renders only that part (stale/chart checks then report it missing).
     parts: { type: 'string', default: 'all' },
     'no-write': { type: 'boolean', default: false },
+    // Each 5 ms burst as one protocol-v1 batch per page, as @socketboard/server sends (its default).
+    batch: { type: 'boolean', default: true },
+    'no-batch': { type: 'boolean', default: false },
   },
 });
 const rates = args.rates.split(',').map(Number);
 const variants = args.variants.split(',');
-const options = { warmupMs: Number(args.warmup), durationMs: Number(args.duration), settleMs: Number(args.settle) };
+const options = {
+  warmupMs: Number(args.warmup),
+  durationMs: Number(args.duration),
+  settleMs: Number(args.settle),
+  batch: args.batch && !args['no-batch'],
+};
 if (rates.some((r) => !(r > 0)) || variants.some((v) => !VARIANTS.includes(v))) {
   console.error(`${WHO}: --rates takes positive numbers and --variants some of ${VARIANTS.join(', ')}`);
   process.exit(2);
@@ -105,7 +114,7 @@ await bounded(WHO, WATCHDOG_MS, async (cleanups) => {
   // Other work on the machine skews wall-clock figures; the load average tells a reader how noisy the run was.
   const loadBefore = os.loadavg()[0];
   const siteUrl = await buildAndServePage(WHO, pageDir, cleanups);
-  const stream = await startStreamServer(CHANNELS);
+  const stream = await startStreamServer(CHANNELS, { batch: options.batch });
   cleanups.push(stream.close);
   const browser = await launchChromium();
   cleanups.push(browser.close);

@@ -1,15 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 
-/** Batches go out this often; each carries however many messages the rate owes since the start. */
+/** Bursts go out this often; each carries however many messages the rate owes since the start. */
 export const BATCH_MS = 5;
 
 /**
  * A protocol-v1 feed on 127.0.0.1: answers `hello`, `sub`, `unsub` and `ping`, and streams `msg`
  * frames on demand to whichever clients subscribed to each channel. `seq` is per channel and keeps
  * increasing across runs, as a real server's would.
+ *
+ * With `batch` (the default, as @socketboard/server does), the frames of one burst go to a client as
+ * one WebSocket message holding a JSON array of them (PROTOCOL.md, batches), a lone frame as itself;
+ * without, one WebSocket message per frame.
  */
-export async function startStreamServer(channels) {
+export async function startStreamServer(channels, { batch = true } = {}) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   await new Promise((resolve, reject) => {
     wss.once('listening', resolve);
@@ -51,12 +55,27 @@ export async function startStreamServer(channels) {
   });
 
   let nextChannel = 0;
+  /** Batching: each client's frames of the current burst, sent by `flush()`. */
+  const pending = new Map();
   const send = (ch, v) => {
     const s = seq.get(ch) + 1;
     seq.set(ch, s);
     last.set(ch, v);
     const frame = `{"t":"msg","ch":"${ch}","seq":${s},"d":{"v":${v},"ts":${Date.now()}}}`;
-    for (const [ws, subs] of clients) if (subs.has(ch)) ws.send(frame);
+    for (const [ws, subs] of clients) {
+      if (!subs.has(ch)) continue;
+      if (!batch) {
+        ws.send(frame);
+        continue;
+      }
+      const frames = pending.get(ws);
+      if (frames === undefined) pending.set(ws, [frame]);
+      else frames.push(frame);
+    }
+  };
+  const flush = () => {
+    for (const [ws, frames] of pending) ws.send(frames.length === 1 ? frames[0] : `[${frames.join(',')}]`);
+    pending.clear();
   };
   const randomValue = () => Math.round(Math.random() * 10_000) / 100;
 
@@ -89,12 +108,13 @@ export async function startStreamServer(channels) {
       let timer;
       const tick = () => {
         const due = Math.floor((rate * (performance.now() - startedAt)) / 1000) - sent;
-        // One TCP write per batch rather than one per frame, as a busy server's socket would coalesce them.
+        // One TCP write per burst rather than one per frame, as a busy server's socket would coalesce them.
         for (const ws of clients.keys()) ws._socket?.cork();
         for (let i = 0; i < due; i++) {
           send(channels[nextChannel], randomValue());
           nextChannel = (nextChannel + 1) % channels.length;
         }
+        flush();
         for (const ws of clients.keys()) ws._socket?.uncork();
         sent += Math.max(due, 0);
         for (const ws of clients.keys()) maxBufferedBytes = Math.max(maxBufferedBytes, ws.bufferedAmount);
@@ -112,6 +132,7 @@ export async function startStreamServer(channels) {
             send(ch, v);
             finalValues[ch] = v;
           }
+          flush();
           return { sent, elapsedMs, perSec: (sent / elapsedMs) * 1000, maxBufferedBytes, finalValues };
         },
       };

@@ -153,13 +153,18 @@ async function openClients(url, count, channel, onMessage) {
         resolve();
       };
       ws.on('open', () => ws.send(`{"t":"sub","ch":"${channel}"}`));
-      ws.on('message', (data) => {
-        const frame = JSON.parse(data.toString());
+      const onFrame = (frame) => {
         if (frame.t === 'msg') onMessage(index, frame.seq, wallNow() - frame.d.t);
         else if (frame.t === 'subd') {
           subscribed += 1;
           finish(true);
         }
+      };
+      ws.on('message', (data) => {
+        // The server batches frames due in the same turn into one JSON array (PROTOCOL.md, batches).
+        const parsed = JSON.parse(data.toString());
+        if (Array.isArray(parsed)) for (const frame of parsed) onFrame(frame);
+        else onFrame(parsed);
       });
       ws.on('error', () => finish(false));
       ws.on('close', () => {

@@ -718,7 +718,7 @@ describe('channels', () => {
 describe('bad input', () => {
   it.each([
     ['not JSON', 'not json{'],
-    ['not an object', '[1,2]'],
+    ['not an object', '42'], // an array is a batch (batch.test.ts)
     ['unknown type', '{"t":"nope"}'],
     ['bad seq', '{"t":"msg","ch":"x","seq":-1,"d":1}'],
   ])('drops a frame that is %s, counts it, reports it and stays open', async (_label, frame) => {

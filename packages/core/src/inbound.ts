@@ -17,8 +17,9 @@ const TRANSIENT_REFUSALS = new Set(['unavailable', 'rate-limited']);
 const STATE_WRITE_INTERVAL_MS = 250;
 
 /**
- * One frame from the socket. The hot path (a v1 `msg` text frame) allocates nothing of its own until
- * the channel store's new state: the parsed frame is routed as is, without a decode result or event.
+ * One WebSocket message from the socket. The hot path (a v1 `msg` text frame, alone or inside a batch)
+ * allocates nothing of its own until the channel store's new state: the parsed frame is routed as is,
+ * without a decode result or event.
  */
 export function onFrame(e: Engine, raw: unknown): void {
   const now = e.o.now();
@@ -52,6 +53,10 @@ export function onFrame(e: Engine, raw: unknown): void {
       onMessage(e, value.ch, value.d, value.seq, now);
       return;
     }
+    if (Array.isArray(value)) {
+      onBatch(e, value, now);
+      return;
+    }
     result = decodeParsed(value);
   } else {
     result = e.protocol.decode(frame);
@@ -61,6 +66,36 @@ export function onFrame(e: Engine, raw: unknown): void {
     return;
   }
   onEvent(e, result.event, now);
+}
+
+/**
+ * A v1 batch (PROTOCOL.md, batches): a JSON array of frames, each handled as if it had arrived alone.
+ * The WebSocket message's bytes were counted once by the caller, together with its first frame; each
+ * further frame counts as one more message of 0 bytes. A bad element is dropped and reported on its own.
+ */
+function onBatch(e: Engine, frames: readonly unknown[], now: number): void {
+  if (frames.length === 0) {
+    decodeFailed(e, 'empty batch (a JSON array holding no frame)', '[]');
+    return;
+  }
+  // A listener may close or reconnect the connection: frames after that would never have been
+  // delivered had they arrived alone, so the rest of the batch goes with the socket.
+  const socket = e.socket;
+  for (let i = 0; i < frames.length; i++) {
+    if (i > 0) {
+      if (e.socket !== socket) return;
+      e.collector.recordIn(0);
+    }
+    const value = frames[i];
+    if (isMsg(value)) {
+      onMessage(e, value.ch, value.d, value.seq, now);
+      continue;
+    }
+    // Nested arrays are not batches: decodeParsed refuses them as "not an object".
+    const result = decodeParsed(value);
+    if (result.ok) onEvent(e, result.event, now);
+    else decodeFailed(e, `batch frame ${i}: ${result.reason}`, safeExcerpt(value), result.channel);
+  }
 }
 
 function onEvent(e: Engine, event: InboundEvent, now: number): void {

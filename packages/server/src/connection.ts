@@ -4,7 +4,7 @@ import type { BrokerMessage } from './broker';
 import type { ClientFrame } from './codec';
 import { Deque } from './deque';
 import type { ServerMetrics } from './metrics';
-import type { ConnectionInfo, SlowConsumerOptions } from './options';
+import type { BatchOptions, ConnectionInfo, SlowConsumerOptions } from './options';
 import { TokenBucket, WindowCounter } from './token-bucket';
 
 /** One channel subscription of one connection. */
@@ -27,6 +27,10 @@ export interface Subscription {
 /** Handles one frame; returns a promise when it had to wait (the next frame waits for it). */
 export type FrameHandler = (connection: ClientConnection<unknown>, frame: ClientFrame) => Promise<void> | undefined;
 
+const OPEN_BRACKET = 0x5b;
+const COMMA = 0x2c;
+const CLOSE_BRACKET = 0x5d;
+
 // The socket is paused above the high mark of frames waiting to be handled and resumed below the
 // low one, so a client that sends faster than hooks and the broker answer cannot grow memory.
 const QUEUE_HIGH_WATER = 1_024;
@@ -42,6 +46,8 @@ export interface ConnectionSetup {
   readonly slowConsumer: SlowConsumerOptions;
   readonly rateLimit: { readonly messagesPerSecond: number; readonly burst: number } | undefined;
   readonly now: number;
+  /** Coalesce the frames of one event-loop turn into one array message; `undefined`: one message per frame. */
+  readonly batch: BatchOptions | undefined;
   readonly handle: FrameHandler;
   readonly onHandlerError: (error: unknown, connection: ClientConnection<unknown>) => void;
 }
@@ -80,6 +86,15 @@ export class ClientConnection<P> implements ConnectionInfo<P> {
   private readonly queue = new Deque<ClientFrame>();
   private busy = false;
   private paused = false;
+  private readonly batch: BatchOptions | undefined;
+  /** Frames written this turn, not yet on the socket (batching only); their bytes, brackets excluded. */
+  private outbox: Array<Buffer | string> = [];
+  private outboxBytes = 0;
+  private flushArmed = false;
+  private readonly flushOutbox = () => {
+    this.flushArmed = false;
+    this.flush();
+  };
 
   constructor(setup: ConnectionSetup) {
     this.id = setup.id;
@@ -92,6 +107,7 @@ export class ClientConnection<P> implements ConnectionInfo<P> {
     this.slowConsumer = setup.slowConsumer;
     this.handle = setup.handle;
     this.onHandlerError = setup.onHandlerError;
+    this.batch = setup.batch;
     this.bucket =
       setup.rateLimit === undefined
         ? undefined
@@ -105,9 +121,7 @@ export class ClientConnection<P> implements ConnectionInfo<P> {
   /** Sends a control frame (never subject to the slow-consumer policy: they are small and say what happened). */
   send(frame: string): void {
     if (this.state !== 'open') return;
-    this.ws.send(frame);
-    this.metrics.messagesOut += 1;
-    this.metrics.bytesOut += Buffer.byteLength(frame);
+    this.write(frame, Buffer.byteLength(frame));
   }
 
   /**
@@ -116,13 +130,66 @@ export class ClientConnection<P> implements ConnectionInfo<P> {
    */
   sendMessage(frame: Buffer | string, bytes: number): void {
     if (this.state !== 'open') return;
-    if (this.ws.bufferedAmount + bytes > this.slowConsumer.maxBufferedBytes) {
+    // Frames waiting in the outbox are as good as buffered: they reach the socket at the end of the turn.
+    if (this.ws.bufferedAmount + this.outboxBytes + bytes > this.slowConsumer.maxBufferedBytes) {
       this.onSlow();
       return;
     }
-    this.ws.send(frame, { binary: false });
-    this.metrics.messagesOut += 1;
-    this.metrics.bytesOut += bytes;
+    this.write(frame, bytes);
+  }
+
+  /**
+   * Every frame to this client goes through here, so frames keep their order whether batched or not.
+   * With batching, the frames of one turn wait in the outbox and leave in one message when the turn's
+   * microtasks run out (see `BatchOptions`).
+   */
+  private write(frame: Buffer | string, bytes: number): void {
+    const batch = this.batch;
+    if (batch === undefined) {
+      this.ws.send(frame, { binary: false });
+      this.metrics.messagesOut += 1;
+      this.metrics.bytesOut += bytes;
+      return;
+    }
+    // A batch never grows past maxBytes (brackets and commas included), so a client whose message size
+    // limit accepts each frame alone also accepts the batches: flush what is there and start a new one.
+    if (this.outbox.length > 0 && this.outboxBytes + this.outbox.length + bytes + 2 > batch.maxBytes) this.flush();
+    this.outbox.push(frame);
+    this.outboxBytes += bytes;
+    if (!this.flushArmed) {
+      this.flushArmed = true;
+      queueMicrotask(this.flushOutbox);
+    }
+  }
+
+  /** Sends what the outbox holds: one frame as itself, several as one JSON array (PROTOCOL.md, batches). */
+  private flush(): void {
+    const frames = this.outbox;
+    const count = frames.length;
+    if (count === 0) return;
+    const bytes = this.outboxBytes;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    if (this.state !== 'open') return;
+    // Counted as frames: a batch of n is n messages out, and its bytes are what went on the wire.
+    this.metrics.messagesOut += count;
+    if (count === 1) {
+      this.ws.send(frames[0]!, { binary: false });
+      this.metrics.bytesOut += bytes;
+      return;
+    }
+    // Frames are JSON objects, so "[" + frames joined by "," + "]" is the array without re-encoding.
+    const total = bytes + count + 1;
+    const out = Buffer.allocUnsafe(total);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      out[at++] = i === 0 ? OPEN_BRACKET : COMMA;
+      const frame = frames[i]!;
+      at += typeof frame === 'string' ? out.write(frame, at, 'utf8') : frame.copy(out, at);
+    }
+    out[at++] = CLOSE_BRACKET;
+    this.ws.send(at === total ? out : out.subarray(0, at), { binary: false });
+    this.metrics.bytesOut += at;
   }
 
   /** Parks a live message until the subscription's replay has been sent. */
@@ -142,12 +209,16 @@ export class ClientConnection<P> implements ConnectionInfo<P> {
       return;
     }
     this.metrics.slowConsumerCloses += 1;
+    // Its buffer is dropped (PROTOCOL.md, close 1013): the client resumes with `since` instead.
+    this.discardOutbox();
     // 1013 "try again later": the client reconnects with backoff and resumes from its last seq.
     this.close(1013, 'slow consumer: too much data buffered');
   }
 
   close(code = 1000, reason = ''): void {
     if (this.state !== 'open') return;
+    // Frames of this turn go before the close frame, e.g. the `err` that says why the connection closes.
+    this.flush();
     this.state = 'closing';
     this.queue.clear();
     try {
@@ -160,8 +231,14 @@ export class ClientConnection<P> implements ConnectionInfo<P> {
 
   terminate(): void {
     if (this.state === 'open') this.state = 'closing';
+    this.discardOutbox();
     this.queue.clear();
     this.ws.terminate();
+  }
+
+  private discardOutbox(): void {
+    this.outbox = [];
+    this.outboxBytes = 0;
   }
 
   enqueue(frame: ClientFrame): void {

@@ -2,6 +2,7 @@ export { createSocketServer } from './server';
 export type { CloseOptions, Refusal, SocketServer, SocketServerEvents } from './socket-server';
 export { DEFAULT_SERVER_OPTIONS } from './options';
 export type {
+  BatchOptions,
   ChannelAction,
   ConnectionInfo,
   HeartbeatOptions,

@@ -9,7 +9,10 @@ export interface ServerMetrics {
   /** Frames received from clients (any kind, valid or not) and their bytes. */
   messagesIn: number;
   bytesIn: number;
-  /** Frames sent to clients (any kind) and their bytes (before compression). */
+  /**
+   * Frames sent to clients (any kind; each frame of a batch counts) and the bytes of the WebSocket
+   * messages that carried them (before compression; a batch's brackets and commas included).
+   */
   messagesOut: number;
   bytesOut: number;
   /** Messages published through this server: `publish()` plus accepted client publishes. */

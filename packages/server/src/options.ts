@@ -85,6 +85,26 @@ export interface SlowConsumerOptions {
   policy: 'drop' | 'close';
 }
 
+/**
+ * Batching (PROTOCOL.md, batches): the frames due to one client in the same event-loop turn leave as
+ * one WebSocket message holding a JSON array of them; a lone frame still goes out as a plain object.
+ * A browser pays a fixed cost per WebSocket message (an IPC hop, a task and a `MessageEvent` each),
+ * so a busy stream costs the client far less main-thread time in batches.
+ *
+ * Frames wait at most until the current turn's microtasks have run (the outbox is flushed from a
+ * `queueMicrotask`), so batching adds no latency: nothing waits for a timer or for other I/O, and a
+ * burst produced by one timer tick, one broker read or one client frame leaves together. The bytes
+ * waiting in the outbox count towards `slowConsumer.maxBufferedBytes` like `bufferedAmount` does.
+ */
+export interface BatchOptions {
+  /**
+   * Largest batch in bytes (brackets and commas included); a frame that would make it larger starts
+   * the next message, and a frame bigger than this on its own goes out alone. Keep it at or under the
+   * smallest `maxMessageBytes` your clients set (@socketboard/core: 1 MiB by default). Default `65_536`.
+   */
+  maxBytes: number;
+}
+
 export interface PerMessageDeflateOptions {
   /** Frames smaller than this many bytes are sent uncompressed. Default `1_024`. */
   threshold: number;
@@ -145,6 +165,13 @@ export interface SocketServerOptions<P = unknown> {
   broker?: Broker;
   /** Accept, transform or reject a client's publish (after authorization, before the broker). */
   onPublish?: (context: PublishContext<P>) => MaybePromise<PublishDecision>;
+  /**
+   * Coalesce the frames due to a client in one event-loop turn into one WebSocket message (a JSON array
+   * of frames, see `BatchOptions` and PROTOCOL.md). Default `true` (`{ maxBytes: 65_536 }`); `false`
+   * sends one WebSocket message per frame, for clients that do not read batches (protocol v1 clients
+   * must accept them; @socketboard/core does).
+   */
+  batch?: boolean | Partial<BatchOptions>;
   /** Compress frames of at least `threshold` bytes (RFC 7692). Default `false`: CPU and memory per connection. */
   perMessageDeflate?: boolean | Partial<PerMessageDeflateOptions>;
   /** `authenticate` must settle within this many ms, else the upgrade is refused with 503. Default `10_000`. */
@@ -165,6 +192,7 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   replay: Object.freeze<ReplayOptions>({ perChannel: 1_000, ttlMs: 300_000 }),
   sessions: Object.freeze<SessionOptions>({ ttlMs: 300_000, dedupeWindow: 1_000 }),
   slowConsumer: Object.freeze<SlowConsumerOptions>({ maxBufferedBytes: 4_194_304, policy: 'close' }),
+  batch: Object.freeze<BatchOptions>({ maxBytes: 65_536 }),
   perMessageDeflate: Object.freeze<PerMessageDeflateOptions>({ threshold: 1_024 }),
   handshakeTimeoutMs: 10_000,
 });

@@ -4,6 +4,7 @@ import { SocketServerConfigError } from './errors';
 import { createMemoryBroker } from './memory-broker';
 import { DEFAULT_SERVER_OPTIONS } from './options';
 import type {
+  BatchOptions,
   HeartbeatOptions,
   PerMessageDeflateOptions,
   RateLimitOptions,
@@ -34,6 +35,8 @@ export interface ResolvedServerOptions<P> {
   readonly ownsBroker: boolean;
   readonly onPublish: SocketServerOptions<P>['onPublish'];
   readonly perMessageDeflate: PerMessageDeflateOptions | undefined;
+  /** `undefined`: one WebSocket message per frame. */
+  readonly batch: BatchOptions | undefined;
   readonly handshakeTimeoutMs: number;
 }
 
@@ -107,6 +110,18 @@ export function resolveServerOptions<P>(options: SocketServerOptions<P>): Resolv
     };
     count('perMessageDeflate.threshold', perMessageDeflate.threshold, 0);
   }
+  let batch: BatchOptions | undefined;
+  if (options.batch !== false) {
+    if (
+      options.batch !== undefined &&
+      options.batch !== true &&
+      (typeof options.batch !== 'object' || options.batch === null)
+    ) {
+      throw new SocketServerConfigError('batch', `must be true, false or { maxBytes }, got ${String(options.batch)}.`);
+    }
+    batch = { ...d.batch, ...(options.batch === true ? {} : options.batch) };
+    count('batch.maxBytes', batch.maxBytes, 2);
+  }
 
   let broker = options.broker;
   let ownsBroker = false;
@@ -158,6 +173,7 @@ export function resolveServerOptions<P>(options: SocketServerOptions<P>): Resolv
     ownsBroker,
     onPublish: options.onPublish,
     perMessageDeflate,
+    batch,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? d.handshakeTimeoutMs,
   };
   timer('authTimeoutMs', resolved.authTimeoutMs);

@@ -276,6 +276,7 @@ class SocketServerImpl<P> implements SocketServer<P> {
       metrics: this.counters,
       slowConsumer: this.o.slowConsumer,
       rateLimit: this.o.rateLimit,
+      batch: this.o.batch,
       now: performance.now(),
       handle: (c, frame) => this.handleFrame(c as ClientConnection<P>, frame),
       onHandlerError: (error, c) =>

@@ -38,7 +38,10 @@ export async function startServer<P = unknown>(options: SocketServerOptions<P> =
 /** A raw protocol client: every frame it receives is kept in order; `next` reads them one by one. */
 export interface RawClient {
   readonly ws: WebSocket;
+  /** Every frame received, a batch's frames unpacked in order. */
   readonly frames: Frame[];
+  /** Every WebSocket message received, parsed: a frame, or a batch (an array of frames). */
+  readonly messages: Array<Frame | Frame[]>;
   closed: { code: number; reason: string } | undefined;
   send(frame: object | string | Buffer): void;
   /** The next frame (optionally the next one matching), waiting for it. */
@@ -58,6 +61,7 @@ export async function openRaw(url: string, options: RawOptions = {}): Promise<Ra
   const client: RawClient = {
     ws,
     frames: [],
+    messages: [],
     closed: undefined,
     send: (frame) => ws.send(typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame)),
     async next(match = () => true, what = 'a frame') {
@@ -73,7 +77,12 @@ export async function openRaw(url: string, options: RawOptions = {}): Promise<Ra
       return client.closed!;
     },
   };
-  ws.on('message', (data) => client.frames.push(JSON.parse((data as Buffer).toString('utf8')) as Frame));
+  ws.on('message', (data) => {
+    const message = JSON.parse((data as Buffer).toString('utf8')) as Frame | Frame[];
+    client.messages.push(message);
+    if (Array.isArray(message)) client.frames.push(...message);
+    else client.frames.push(message);
+  });
   ws.on('close', (code, reason) => (client.closed = { code, reason: reason.toString() }));
   ws.on('error', () => {});
   onCleanup(() => ws.terminate());

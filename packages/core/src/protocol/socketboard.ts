@@ -19,6 +19,10 @@ type Frame = Record<string, unknown>;
  * `hello {sid?}`. Server → client: `msg {ch, seq, d}`, `subd {ch, seq?, resumed?}`, `ack {id}`,
  * `nack {id, code?, reason?}`, `pong {ts?}`, `welcome {sid, resumed?}`, `err {code?, reason?, ch?}`.
  * Optional fields may also be `null` (servers in many languages write absent values that way).
+ *
+ * A server may also send a batch: one text message holding a JSON array of frames. `decode` handles
+ * one frame and refuses an array as "not an object"; the connection unpacks batches itself before
+ * decoding (inbound.ts), so that each frame is counted, checked and reported on its own.
  */
 export function socketboardProtocol(): Protocol {
   return {
