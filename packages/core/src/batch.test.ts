@@ -1,35 +1,13 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeSignals, fakeSockets } from '../test/fake-environment';
+import { openConnection } from '../test/connection-harness';
 import type { MessageMeta } from './channel';
-import { createConnection } from './connection';
-import type { DecodeError, SocketboardError } from './errors';
-import type { ConnectionOptions } from './options';
+import type { DecodeError } from './errors';
 import { rawJsonProtocol } from './protocol/raw-json';
 import { utf8ByteLength } from './protocol/utf8';
 
 // Protocol v1 batches (PROTOCOL.md, batches): a server → client text message holding a JSON array of
 // frames, each handled exactly as if it had arrived alone.
-
-const flush = () => vi.advanceTimersByTimeAsync(0);
-
-async function openConnection(overrides: Partial<ConnectionOptions> = {}) {
-  const env = fakeSockets();
-  const errors: SocketboardError[] = [];
-  const connection = createConnection({
-    url: 'ws://test.invalid/socket',
-    WebSocket: env.WebSocket,
-    signals: fakeSignals(),
-    random: () => 0.5,
-    heartbeat: false,
-    ...overrides,
-  });
-  connection.on('error', (e) => errors.push(e));
-  connection.connect();
-  await flush();
-  env.last().open();
-  return { connection, socket: env.last(), errors };
-}
 
 type Seen = Array<[string, unknown, number | undefined, boolean]>;
 

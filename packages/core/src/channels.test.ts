@@ -1,28 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeSignals, fakeSockets } from '../test/fake-environment';
+import { flush, setup as setupConnection } from '../test/connection-harness';
 import type { MessageMeta } from './channel';
-import { createConnection } from './connection';
 import { SocketboardError } from './errors';
 import type { ConnectionOptions } from './options';
 import { rawJsonProtocol } from './protocol/raw-json';
 import type { StandardSchemaV1 } from './standard-schema';
 
-const flush = () => vi.advanceTimersByTimeAsync(0);
-
+/** Retries after 10 ms, so reconnect scenarios stay short. */
 function setup(overrides: Partial<ConnectionOptions> = {}) {
-  const env = fakeSockets();
-  const errors: SocketboardError[] = [];
-  const connection = createConnection({
-    url: 'ws://test.invalid/socket',
-    WebSocket: env.WebSocket,
-    signals: fakeSignals(),
-    random: () => 0.5,
-    heartbeat: false,
-    reconnect: { initialDelayMs: 10, maxDelayMs: 10 },
-    ...overrides,
-  });
-  connection.on('error', (e) => errors.push(e));
-  return { connection, env, errors };
+  return setupConnection({ reconnect: { initialDelayMs: 10, maxDelayMs: 10 }, ...overrides });
 }
 
 async function open(ctx: ReturnType<typeof setup>) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeSignals, fakeSockets } from '../test/fake-environment';
+import { flush, openConnection, setup } from '../test/connection-harness';
 import { createConnection } from './connection';
 import { createStoragePersistence } from './queue-storage';
 import type { ConnectionOptions } from './options';
@@ -7,32 +7,6 @@ import { rawJsonProtocol } from './protocol/raw-json';
 import type { StandardSchemaV1 } from './standard-schema';
 import { SocketboardConfigError, SocketboardError } from './errors';
 import type { MessageDroppedError } from './errors';
-
-const flush = () => vi.advanceTimersByTimeAsync(0);
-
-function setup(overrides: Partial<ConnectionOptions> = {}) {
-  const env = fakeSockets();
-  const signals = fakeSignals();
-  const errors: SocketboardError[] = [];
-  const connection = createConnection({
-    url: 'ws://test.invalid/socket',
-    WebSocket: env.WebSocket,
-    signals,
-    random: () => 0.5,
-    heartbeat: false,
-    ...overrides,
-  });
-  connection.on('error', (e) => errors.push(e));
-  return { connection, env, signals, errors };
-}
-
-async function openConnection(overrides: Partial<ConnectionOptions> = {}) {
-  const ctx = setup(overrides);
-  ctx.connection.connect();
-  await flush();
-  ctx.env.last().open();
-  return ctx;
-}
 
 beforeEach(() => {
   vi.useFakeTimers();
