@@ -4,6 +4,7 @@ import { openConnection } from '../test/connection-harness';
 import type { MessageMeta } from './channel';
 import type { DecodeError } from './errors';
 import { rawJsonProtocol } from './protocol/raw-json';
+import { socketboardProtocol } from './protocol/socketboard';
 import { utf8ByteLength } from './protocol/utf8';
 
 // Protocol v1 batches (PROTOCOL.md, batches): a server → client text message holding a JSON array of
@@ -148,17 +149,48 @@ describe('batched frames (protocol v1)', () => {
     expect(connection.store.getState().status).toBe('closed');
   });
 
-  it('counts a batch as a sign of life for the heartbeat', async () => {
+  it('answers the heartbeat with a pong inside a batch', async () => {
     const { connection, socket } = await openConnection({ heartbeat: { intervalMs: 1_000, timeoutMs: 500 } });
-    const pings = () => socket.frames.filter((f) => f.t === 'ping').length;
-    await vi.advanceTimersByTimeAsync(900);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const ping = socket.frames.find((f) => f.t === 'ping')!;
+    await vi.advanceTimersByTimeAsync(30);
     socket.receive([
-      { t: 'err', code: 'x', reason: 'y' },
-      { t: 'err', code: 'x', reason: 'z' },
+      { t: 'msg', ch: 'a', seq: 1, d: 1 },
+      { t: 'pong', ts: ping.ts },
     ]);
-    await vi.advanceTimersByTimeAsync(900);
-    expect(pings()).toBe(0);
+    expect(connection.getMetrics().rttMs).toBe(30);
+    await vi.advanceTimersByTimeAsync(600);
     expect(connection.store.getState().status).toBe('open');
+  });
+
+  it('goes on with the rest of a batch when a channel store subscriber throws, and reports it', async () => {
+    const { connection, socket, errors } = await openConnection();
+    const seen: unknown[] = [];
+    connection.subscribe('a', (d) => seen.push(d));
+    connection.subscribe('b', (d) => seen.push(d));
+    connection.channel('a').subscribe(() => {
+      throw new Error('render bug');
+    });
+    socket.receive([
+      { t: 'msg', ch: 'a', seq: 1, d: 'a1' },
+      { t: 'msg', ch: 'b', seq: 1, d: 'b1' },
+    ]);
+    expect(seen).toEqual(['b1']);
+    expect(errors.map((e) => e.code)).toEqual(['listener']);
+    expect(errors[0]!.message).toContain('render bug');
+  });
+
+  it('unpacks batches for a protocol that wraps the v1 decode', async () => {
+    const base = socketboardProtocol();
+    const protocol = { ...base, decode: (frame: string | ArrayBuffer) => base.decode(frame) };
+    const { connection, socket } = await openConnection({ protocol });
+    const seen: unknown[] = [];
+    connection.subscribe('a', (d) => seen.push(d));
+    socket.receive([
+      { t: 'msg', ch: 'a', seq: 1, d: 1 },
+      { t: 'msg', ch: 'a', seq: 2, d: 2 },
+    ]);
+    expect(seen).toEqual([1, 2]);
   });
 
   it('leaves arrays alone under the raw JSON protocol, where they are app data', async () => {

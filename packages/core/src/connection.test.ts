@@ -324,15 +324,31 @@ describe('heartbeat', () => {
       for (const ping of pings.slice(answered)) env.last().receive({ t: 'pong', ts: ping.ts });
       answered = pings.length;
     }
-    // 8 s of traffic, never 1 s of silence: pings at 3.1 s and 6.2 s (answered 100 and 200 ms later).
+    // 8 s of traffic, never 1 s of silence: a ping 3.1 s after the start (answered at 3.2 s), the next
+    // 3.1 s after that answer, at 6.3 s (answered at 6.4 s).
     expect(
       env
         .last()
         .frames.filter((f) => f.t === 'ping')
         .map((f) => f.ts),
-    ).toEqual([1_003_100, 1_006_200]);
-    expect(connection.getMetrics().rttMs).toBe(200);
+    ).toEqual([1_003_100, 1_006_300]);
+    expect(connection.getMetrics().rttMs).toBe(100);
     expect(connection.store.getState().status).toBe('open');
+  });
+
+  it('pings an idle link every intervalMs only, even when that is longer than rttSampleMs', async () => {
+    const { env } = await openConnection({ heartbeat: { intervalMs: 60_000, timeoutMs: 10_000 } });
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(env.last().frames.filter((f) => f.t === 'ping')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(env.last().frames.filter((f) => f.t === 'ping')).toHaveLength(1);
+    // Its pong is not traffic: the link stays idle and the next ping is 60 s later again.
+    await vi.advanceTimersByTimeAsync(50);
+    env.last().receive({ t: 'pong', ts: 1_060_000 });
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(env.last().frames.filter((f) => f.t === 'ping')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(env.last().frames.filter((f) => f.t === 'ping')).toHaveLength(2);
   });
 
   it('does not declare death when its timer fires late but inbound traffic arrived meanwhile', async () => {
@@ -799,6 +815,27 @@ describe('metrics', () => {
     expect(writes.mock.calls.length).toBeLessThanOrEqual(3);
     await vi.advanceTimersByTimeAsync(250);
     expect(connection.store.getState().lastMessageAt).toBe(lastAt);
+  });
+});
+
+describe('queue persistence', () => {
+  it('connects with an empty queue and reports a storage error when a custom load rejects', async () => {
+    const { connection, env, errors } = setup({
+      queue: {
+        persist: {
+          load: () => Promise.reject(new Error('IndexedDB is gone')),
+          follow: () => ({ flush() {}, stop() {} }),
+        },
+      },
+    });
+    connection.connect();
+    await flush();
+    env.last().open();
+    expect(connection.store.getState().status).toBe('open');
+    expect(errors.map((e) => [e.code, e.message])).toContainEqual([
+      'storage',
+      'Could not read the persisted queue: IndexedDB is gone',
+    ]);
   });
 });
 

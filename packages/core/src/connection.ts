@@ -14,7 +14,7 @@ import type { MetricsSnapshot } from './metrics';
 import type { CloseAction, ConnectionOptions } from './options';
 import { drain, enqueueOrSend, publish, write, writeControl } from './outbound';
 import { startPersistence, stopPersistence } from './persistence';
-import { decode as decodeV1 } from './protocol/socketboard';
+import { decode as decodeV1, SOCKETBOARD_V1 } from './protocol/socketboard';
 import type { OutboundFrame, Protocol } from './protocol/types';
 import { OutboundQueue } from './queue';
 import { resolveOptions } from './resolve-options';
@@ -153,6 +153,7 @@ class ConnectionImpl implements Engine {
   readonly collector: MetricsCollector;
   readonly heartbeat: Heartbeat | undefined;
   readonly v1: boolean;
+  readonly batches: boolean;
   readonly onListenerError = (error: unknown, where: string): void => reportListenerError(this, error, where);
 
   socket: WebSocketLike | undefined;
@@ -176,6 +177,7 @@ class ConnectionImpl implements Engine {
     this.o = options;
     this.protocol = options.protocol;
     this.v1 = options.protocol.decode === decodeV1;
+    this.batches = this.v1 || options.protocol.subprotocol === SOCKETBOARD_V1;
     this.timers = new TrackedTimers(options.timers);
     this.events = new Emitter<ConnectionEvents>((error, event) =>
       reportListenerError(this, error, `an on('${String(event)}') listener`),

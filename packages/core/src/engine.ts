@@ -44,6 +44,8 @@ export interface Engine {
   readonly heartbeat: Heartbeat | undefined;
   /** Whether `protocol` is the built-in v1 protocol, whose `msg` frames take the allocation-free path. */
   readonly v1: boolean;
+  /** Whether the server may batch frames (PROTOCOL.md, batches): any protocol on the v1 subprotocol. */
+  readonly batches: boolean;
   /** Reports a throwing channel listener; made once, so delivering a message allocates no callback. */
   readonly onListenerError: (error: unknown, where: string) => void;
 

@@ -63,6 +63,9 @@ export class Heartbeat {
     this.pingSentAt = undefined;
     const now = this.now();
     this.hooks.onRtt(Math.max(0, now - sent));
+    // The round trip is done: the next sample is due `rttSampleMs` from now, and only if traffic
+    // (other than this pong) arrives meanwhile; an idle link waits `intervalMs` again.
+    this.lastPingAt = now;
     this.arm(this.nextCheckIn(now));
   }
 
@@ -85,14 +88,14 @@ export class Heartbeat {
   }
 
   /**
-   * Time until the next ping is due: after `intervalMs` of silence (liveness), or `rttSampleMs` after
-   * the last ping even while traffic flows (so a busy link still has a measured round trip).
+   * Time until the next ping is due: after `intervalMs` of silence (liveness), or, once traffic has
+   * arrived since the last ping, `rttSampleMs` after that ping (a busy link still gets a measured round
+   * trip). An idle link is pinged every `intervalMs` only, however long that is.
    */
   private nextCheckIn(now: number): number {
-    return Math.min(
-      this.options.intervalMs - (now - this.lastInboundAt),
-      this.options.rttSampleMs - (now - this.lastPingAt),
-    );
+    const silence = this.options.intervalMs - (now - this.lastInboundAt);
+    if (this.lastInboundAt <= this.lastPingAt) return silence;
+    return Math.min(silence, this.options.rttSampleMs - (now - this.lastPingAt));
   }
 
   private arm(ms: number): void {

@@ -1,7 +1,7 @@
 import type { ChannelEntry } from './channel';
 import { retrySubscription } from './channels';
 import { settleFlight } from './acks';
-import { errorMessage, report, setState } from './engine';
+import { errorMessage, report, reportListenerError, setState } from './engine';
 import type { Engine } from './engine';
 import { DecodeError, NackError, ServerError } from './errors';
 import { excerpt } from './protocol/excerpt';
@@ -58,6 +58,14 @@ export function onFrame(e: Engine, raw: unknown): void {
       return;
     }
     result = decodeParsed(value);
+  } else if (e.batches && typeof frame === 'string' && frame.charCodeAt(0) === 91 /* [ */) {
+    // A protocol that wraps v1's decode (logging, say) still gets the server's batches, frame by frame.
+    const value = parseFrame(frame);
+    if (Array.isArray(value)) {
+      onBatch(e, value, now, (element) => e.protocol.decode(JSON.stringify(element)));
+      return;
+    }
+    result = e.protocol.decode(frame);
   } else {
     result = e.protocol.decode(frame);
   }
@@ -73,7 +81,12 @@ export function onFrame(e: Engine, raw: unknown): void {
  * The WebSocket message's bytes were counted once by the caller, together with its first frame; each
  * further frame counts as one more message of 0 bytes. A bad element is dropped and reported on its own.
  */
-function onBatch(e: Engine, frames: readonly unknown[], now: number): void {
+function onBatch(
+  e: Engine,
+  frames: readonly unknown[],
+  now: number,
+  decode: (element: unknown) => DecodeResult = decodeParsed,
+): void {
   if (frames.length === 0) {
     decodeFailed(e, 'empty batch (a JSON array holding no frame)', '[]');
     return;
@@ -87,14 +100,20 @@ function onBatch(e: Engine, frames: readonly unknown[], now: number): void {
       e.collector.recordIn(0);
     }
     const value = frames[i];
-    if (isMsg(value)) {
-      onMessage(e, value.ch, value.d, value.seq, now);
-      continue;
+    // A store subscriber that throws must not take the rest of the batch with it (a frame arriving
+    // alone would only lose itself): report it and go on with the next frame.
+    try {
+      if (decode === decodeParsed && isMsg(value)) {
+        onMessage(e, value.ch, value.d, value.seq, now);
+        continue;
+      }
+      // Nested arrays are not batches: decodeParsed refuses them as "not an object".
+      const result = decode(value);
+      if (result.ok) onEvent(e, result.event, now);
+      else decodeFailed(e, `batch frame ${i}: ${result.reason}`, safeExcerpt(value), result.channel);
+    } catch (error) {
+      reportListenerError(e, error, `a subscriber of a channel store (batch frame ${i})`);
     }
-    // Nested arrays are not batches: decodeParsed refuses them as "not an object".
-    const result = decodeParsed(value);
-    if (result.ok) onEvent(e, result.event, now);
-    else decodeFailed(e, `batch frame ${i}: ${result.reason}`, safeExcerpt(value), result.channel);
   }
 }
 

@@ -106,7 +106,11 @@ export interface ConnectionOptions {
   backpressure?: Partial<BackpressureOptions>;
   /** A token provider, or the full auth options. Default none. */
   auth?: AuthOptions['getToken'] | (Partial<AuthOptions> & Pick<AuthOptions, 'getToken'>);
-  /** Inbound frames larger than this (bytes) are dropped and counted. Default `1_048_576` (1 MiB). */
+  /**
+   * Inbound frames larger than this (bytes) are dropped and counted. Default `1_048_576` (1 MiB). A
+   * server's batch counts as one message: keep this above its `batch.maxBytes` (64 KiB by default),
+   * or whole batches are dropped.
+   */
   maxMessageBytes?: number;
   /** Default timeout of acked publishes (ms). Default `10_000`. */
   ackTimeoutMs?: number;

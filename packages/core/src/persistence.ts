@@ -57,9 +57,18 @@ function persistSource(e: Engine): PersistSource {
 }
 
 async function restoreQueue(e: Engine, persist: QueuePersistence): Promise<void> {
-  const { entries, discarded, sessionId } = await persist.load((error) =>
-    report(e, new SocketboardError('storage', `Could not read the persisted queue: ${errorMessage(error)}`)),
-  );
+  const failed = (error: unknown) =>
+    report(e, new SocketboardError('storage', `Could not read the persisted queue: ${errorMessage(error)}`));
+  let loaded: Awaited<ReturnType<QueuePersistence['load']>>;
+  try {
+    loaded = await persist.load(failed);
+  } catch (error) {
+    // A custom persistence whose load rejects must not keep the connection from connecting: report it
+    // and start with an empty queue.
+    failed(error);
+    return;
+  }
+  const { entries, discarded, sessionId } = loaded;
   if (discarded > 0) {
     e.collector.recordDropped(discarded);
     report(e, new MessageDroppedError('unserializable', `${discarded} persisted frame(s) were unreadable.`));

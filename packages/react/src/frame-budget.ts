@@ -1,3 +1,5 @@
+import { SocketboardConfigError } from '@socketboard/core';
+
 /**
  * Decides how many frames apart the frame scheduler flushes, from what its flushes cost: a page whose
  * renders take most of a frame flushes every 2nd, 3rd… frame, so the frames in between stay free
@@ -46,9 +48,15 @@ const NARROW_MARGIN = 0.75;
  * budgetMs × 0.75`.
  */
 export function createFrameBudget({ budgetMs, maxSpacing }: FrameBudgetOptions): FrameBudget {
-  if (!(budgetMs > 0)) throw new RangeError(`frameBudgetMs must be a positive number of ms or false, got ${budgetMs}`);
-  if (!(Number.isInteger(maxSpacing) && maxSpacing >= 1))
-    throw new RangeError(`maxSpacing must be a whole number of frames >= 1, got ${maxSpacing}`);
+  if (!(budgetMs > 0 && budgetMs < Infinity)) {
+    throw new SocketboardConfigError(
+      'frameBudgetMs',
+      `expected a number of ms > 0 (default 8), or false to render every frame; got ${budgetMs}.`,
+    );
+  }
+  if (!(Number.isInteger(maxSpacing) && maxSpacing >= 1)) {
+    throw new SocketboardConfigError('maxSpacing', `expected a whole number of frames >= 1; got ${maxSpacing}.`);
+  }
   // Starts at 0, not at the first sample: adapting needs several expensive flushes in a row.
   let average = 0;
   let spacing = 1;

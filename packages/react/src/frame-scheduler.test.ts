@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SocketboardConfigError } from '@socketboard/core';
 import { manualFrames } from '../test/fake-socket';
 import { createFrameScheduler, FALLBACK_FRAME_MS } from './frame-scheduler';
 import type { FrameScheduler } from './frame-scheduler';
@@ -214,13 +215,19 @@ describe('frame budget', () => {
     const scheduler = createFrameScheduler(t.environment, { frameBudgetMs: 8, maxSpacing: 3 });
     feed(scheduler, t, 200, 100);
     expect(scheduler.spacing).toBe(3);
-    for (let i = 0; i < 3; i++) t.frame(); // the last fed task flushes; the spacing starts over
+    // Run frames until a flush has just happened (as expensive as the others): 3 frames to the next.
+    const probe = vi.fn(() => t.spend(100));
+    scheduler.schedule(probe);
+    while (probe.mock.calls.length === 0) t.frame();
     const cancel = scheduler.schedule(vi.fn());
     cancel();
+    t.frame();
+    t.frame();
     const task = vi.fn();
-    t.frame();
     scheduler.schedule(task);
+    // The frames after the cancel counted: this is the third since the flush, so the task runs now.
     t.frame();
+    expect(scheduler.spacing).toBe(3);
     expect(task).toHaveBeenCalledTimes(1);
   });
 
@@ -233,9 +240,9 @@ describe('frame budget', () => {
   });
 
   it('rejects a budget that is not a positive number and a spacing that is not a whole number of frames', () => {
-    expect(() => createFrameScheduler({}, { frameBudgetMs: 0 })).toThrow(RangeError);
-    expect(() => createFrameScheduler({}, { frameBudgetMs: Number.NaN })).toThrow(RangeError);
-    expect(() => createFrameScheduler({}, { maxSpacing: 0 })).toThrow(RangeError);
-    expect(() => createFrameScheduler({}, { maxSpacing: 2.5 })).toThrow(RangeError);
+    expect(() => createFrameScheduler({}, { frameBudgetMs: 0 })).toThrow(SocketboardConfigError);
+    expect(() => createFrameScheduler({}, { frameBudgetMs: Number.NaN })).toThrow(SocketboardConfigError);
+    expect(() => createFrameScheduler({}, { maxSpacing: 0 })).toThrow(SocketboardConfigError);
+    expect(() => createFrameScheduler({}, { maxSpacing: 2.5 })).toThrow(SocketboardConfigError);
   });
 });
