@@ -244,6 +244,21 @@ describe('subscribe with since (backfill)', () => {
     expect(ctx.errors).toEqual([]);
   });
 
+  it('counts a raw JSON channel as subscribed once its subscribe frame is written (a raw server confirms nothing)', async () => {
+    const ctx = setup({
+      protocol: rawJsonProtocol({
+        channelOf: (m) => (m as { type: string }).type,
+        subscribe: (channel) => ({ op: 'subscribe', channel }),
+      }),
+    });
+    ctx.connection.subscribe('btc', () => {});
+    // Not open yet: asked, not sent.
+    expect(ctx.connection.channel('btc').getState().status).toBe('subscribing');
+    const socket = await open(ctx);
+    expect(socket.frames).toEqual([{ op: 'subscribe', channel: 'btc' }]);
+    expect(ctx.connection.channel('btc').getState().status).toBe('subscribed');
+  });
+
   it.each([
     ['a negative number', -1],
     ['a fraction', 1.5],

@@ -101,6 +101,7 @@ export function subscribeOnWire(e: Engine, entry: ChannelEntry): void {
   // store's seq is what duplicates are dropped against and what a resubscription after a drop asks for.
   entry.store.setState(backfill === undefined ? { status: 'subscribing' } : { status: 'subscribing', seq: backfill });
   writeControl(e, () => frame);
+  if (!(e.protocol.confirmsSubscriptions ?? e.protocol.replay)) entry.store.setState({ status: 'subscribed' });
 }
 
 /** After every (re)open: each channel with listeners subscribes again (with `since`, to replay the gap). */

@@ -87,6 +87,8 @@ export function rawJsonProtocol(options: RawJsonProtocolOptions): Protocol {
     name: 'raw-json',
     acks: false,
     replay: false,
+    // A raw server has no `subd`: a written subscribe frame is as subscribed as the channel gets.
+    confirmsSubscriptions: false,
     decode(frame) {
       if (typeof frame === 'string') {
         let message: unknown;

@@ -44,6 +44,11 @@ export interface Protocol {
   readonly acks: boolean;
   /** Resubscription with `since` replays what was missed. */
   readonly replay: boolean;
+  /**
+   * Whether the server answers a subscribe frame (a `subscribed` event). When it does not, a channel
+   * counts as subscribed once its subscribe frame is written. Default: the value of `replay`.
+   */
+  readonly confirmsSubscriptions?: boolean;
   decode(frame: InboundFrame): DecodeResult;
   encodePublish(channel: string, data: unknown, id?: string): OutboundFrame;
   encodeSubscribe(channel: string, since?: number): OutboundFrame | undefined;
