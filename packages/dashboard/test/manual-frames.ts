@@ -1,3 +1,5 @@
+import { cleanup } from '@testing-library/react';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { FrameTimers } from '../src/frame-scheduler';
 
 /** Animation frames that run only when the test says so. */
@@ -48,4 +50,36 @@ export function installManualFrames(): ManualFrames & { restore(): void } {
       globalThis.cancelAnimationFrame = caf;
     },
   });
+}
+
+/**
+ * For a whole test file: fake timers (set to `t0` when given) and manual animation frames before each test; after
+ * each, Testing Library's cleanup, the real frames and timers back. Returns the frames of the running
+ * test. Call it after `mockSocket()`, so that the socket's cleanup runs after this one's.
+ */
+export function fakeClockAndFrames(t0?: number): ManualFrames {
+  let current: (ManualFrames & { restore(): void }) | undefined;
+  const frames = (): ManualFrames => {
+    if (current === undefined) throw new Error('fakeClockAndFrames: frames exist only while a test runs.');
+    return current;
+  };
+  beforeEach(() => {
+    vi.useFakeTimers();
+    if (t0 !== undefined) vi.setSystemTime(t0);
+    current = installManualFrames();
+  });
+  afterEach(() => {
+    cleanup();
+    current?.restore();
+    current = undefined;
+    vi.useRealTimers();
+  });
+  return {
+    request: (callback) => frames().request(callback),
+    cancel: (handle) => frames().cancel(handle),
+    flush: () => frames().flush(),
+    get waiting() {
+      return frames().waiting;
+    },
+  };
 }

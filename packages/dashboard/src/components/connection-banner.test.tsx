@@ -1,23 +1,13 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installManualFrames } from '../../test/manual-frames';
-import type { ManualFrames } from '../../test/manual-frames';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeClockAndFrames } from '../../test/manual-frames';
 import { mockSocket, settle } from '../../test/mock-socket';
 import { ConnectionBanner } from './connection-banner';
 
 const T0 = 1_700_000_000_000;
 const socket = mockSocket();
-let frames: ManualFrames & { restore(): void };
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-  frames = installManualFrames();
-});
-afterEach(() => {
-  cleanup();
-  frames.restore();
-  vi.useRealTimers();
-});
+// Frames run only when a test flushes them: nothing renders behind its back.
+fakeClockAndFrames(T0);
 
 const root = () => document.querySelector('.sb-banner')!;
 const live = () => screen.getByRole('status');

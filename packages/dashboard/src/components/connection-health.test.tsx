@@ -1,9 +1,8 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import { EMPTY_METRICS } from '@socketboard/core';
 import type { MetricsSnapshot } from '@socketboard/core';
-import { installManualFrames } from '../../test/manual-frames';
-import type { ManualFrames } from '../../test/manual-frames';
+import { fakeClockAndFrames } from '../../test/manual-frames';
 import { mockSocket, settle } from '../../test/mock-socket';
 import { ConnectionHealthPanel } from './connection-health-panel';
 import { HealthTracker } from './health-tracker';
@@ -11,17 +10,8 @@ import { LatencyChart, ThroughputChart } from './metrics-charts';
 
 const mock = mockSocket();
 const T0 = 1_700_000_000_000;
-let frames: ManualFrames & { restore(): void };
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-  frames = installManualFrames();
-});
-afterEach(() => {
-  cleanup();
-  frames.restore();
-  vi.useRealTimers();
-});
+// Frames run only when a test flushes them: nothing renders behind its back.
+fakeClockAndFrames(T0);
 
 const metrics: MetricsSnapshot = {
   ...EMPTY_METRICS,

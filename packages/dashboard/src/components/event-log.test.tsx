@@ -1,7 +1,6 @@
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installManualFrames } from '../../test/manual-frames';
-import type { ManualFrames } from '../../test/manual-frames';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeClockAndFrames } from '../../test/manual-frames';
 import { mockSocket, settle } from '../../test/mock-socket';
 import { EventLog } from './event-log';
 import type { EventLogItem } from './event-log';
@@ -16,17 +15,7 @@ const item = (i: number, extra: Partial<EventLogItem> = {}): EventLogItem => ({
 const items = (n: number) => Array.from({ length: n }, (_, i) => item(i));
 
 const socket = mockSocket();
-let frames: ManualFrames & { restore(): void };
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-  frames = installManualFrames();
-});
-afterEach(() => {
-  cleanup();
-  frames.restore();
-  vi.useRealTimers();
-});
+const frames = fakeClockAndFrames(T0);
 
 const log = () => screen.getByRole('log', { name: 'Events' });
 const root = () => document.querySelector('.sb-log')!;

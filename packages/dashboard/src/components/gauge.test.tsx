@@ -1,22 +1,11 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installManualFrames } from '../../test/manual-frames';
-import type { ManualFrames } from '../../test/manual-frames';
+import { act, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeClockAndFrames } from '../../test/manual-frames';
 import { mockSocket, settle } from '../../test/mock-socket';
 import { Gauge } from './gauge';
 
 const socket = mockSocket();
-let frames: ManualFrames & { restore(): void };
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(1_700_000_000_000);
-  frames = installManualFrames();
-});
-afterEach(() => {
-  cleanup();
-  frames.restore();
-  vi.useRealTimers();
-});
+const frames = fakeClockAndFrames(1_700_000_000_000);
 
 const thresholds = {
   mode: 'percentage' as const,

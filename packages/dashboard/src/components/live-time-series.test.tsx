@@ -1,7 +1,6 @@
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installManualFrames } from '../../test/manual-frames';
-import type { ManualFrames } from '../../test/manual-frames';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeClockAndFrames } from '../../test/manual-frames';
 import { mockSocket, settle } from '../../test/mock-socket';
 import type { Thresholds } from '../thresholds';
 import { LiveTimeSeries } from './live-time-series';
@@ -19,19 +18,7 @@ const thresholds: Thresholds = {
 };
 
 const socket = mockSocket();
-let frames: ManualFrames & { restore(): void };
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-  frames = installManualFrames();
-});
-
-afterEach(() => {
-  cleanup();
-  frames.restore();
-  vi.useRealTimers();
-});
+const frames = fakeClockAndFrames(T0);
 
 const root = () => screen.getByRole('group', { name: 'CPU' });
 const flushFrame = () => act(() => void frames.flush());

@@ -1,12 +1,11 @@
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { createElement } from 'react';
 import type { ComponentProps } from 'react';
 import type * as Recharts from 'recharts';
 import type { MockSocketServer } from '@socketboard/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installIntersectionObserver, setTabVisible } from '../../test/dom';
-import { installManualFrames } from '../../test/manual-frames';
-import type { ManualFrames } from '../../test/manual-frames';
+import { fakeClockAndFrames } from '../../test/manual-frames';
 import { mockSocket, settle } from '../../test/mock-socket';
 import { LiveTimeSeries } from './live-time-series';
 
@@ -24,14 +23,11 @@ vi.mock('recharts', async (importOriginal) => {
 });
 
 const socket = mockSocket();
-let frames: ManualFrames & { restore(): void };
+const frames = fakeClockAndFrames(1_700_000_000_000);
 let observer: ReturnType<typeof installIntersectionObserver>;
 let server: MockSocketServer;
 
 beforeEach(async () => {
-  vi.useFakeTimers();
-  vi.setSystemTime(1_700_000_000_000);
-  frames = installManualFrames();
   observer = installIntersectionObserver();
   ({ server } = socket.render(
     <LiveTimeSeries<number> title="Load" channel="load" width={480} staleAfterMs={Infinity} />,
@@ -43,11 +39,8 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
-  cleanup();
   observer.restore();
-  frames.restore();
   setTabVisible(true);
-  vi.useRealTimers();
 });
 
 const root = () => screen.getByRole('group', { name: 'Load' });

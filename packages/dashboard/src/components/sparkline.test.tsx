@@ -1,21 +1,11 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installManualFrames } from '../../test/manual-frames';
-import type { ManualFrames } from '../../test/manual-frames';
+import { act, render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fakeClockAndFrames } from '../../test/manual-frames';
 import { mockSocket, settle } from '../../test/mock-socket';
 import { Sparkline } from './sparkline';
 
 const socket = mockSocket();
-let frames: ManualFrames & { restore(): void };
-beforeEach(() => {
-  vi.useFakeTimers();
-  frames = installManualFrames();
-});
-afterEach(() => {
-  cleanup();
-  frames.restore();
-  vi.useRealTimers();
-});
+const frames = fakeClockAndFrames();
 
 describe('Sparkline', () => {
   it('is an img with a spoken summary of the trend and draws a line and an area', () => {
