@@ -11,7 +11,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createConnection } from '@socketboard/core';
-import { describeMachine } from '../react/machine.mjs';
+import { describeMachine } from '../lib/machine.mjs';
 import { loadNote, machineLine, markdownTable, median, nowUtc, textTable, writeSection } from './section.mjs';
 
 const TARGET_RATIO = 0.8;

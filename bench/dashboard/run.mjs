@@ -19,7 +19,7 @@ import {
   textTable,
   writeSection,
 } from '../core/section.mjs';
-import { describeMachine } from '../react/machine.mjs';
+import { describeMachine } from '../lib/machine.mjs';
 import { buildAndServePage } from '../lib/build-page.mjs';
 import { ask, bounded, chromiumPath, launchChromium, requireChromium, sleep, waitInPage } from '../lib/chromium.mjs';
 

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { buildAndServePage } from '../lib/build-page.mjs';
 import { ask, bounded, chromiumPath, launchChromium, requireChromium, sleep } from '../lib/chromium.mjs';
 import { cpuPercent, sampleChromiumCpu } from './chromium-cpu.mjs';
-import { describeMachine } from './machine.mjs';
+import { describeMachine } from '../lib/machine.mjs';
 import {
   comparisons,
   judgeTargets,

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import prettier from 'prettier';
 import { WebSocket } from 'ws';
+import { describeMachine } from '../lib/machine.mjs';
 import { startRedis } from './redis.mjs';
 
 const WATCHDOG_MS = 170_000;
@@ -425,16 +426,6 @@ const clockTicks = (() => {
 
 // -------------------------------------------------------------------------------------------------
 // Report
-
-function describeMachine() {
-  return {
-    cpus: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-  };
-}
 
 function redisVersion() {
   try {

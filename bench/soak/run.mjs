@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { linearFit, loadNote, machineLine, markdownTable, nowUtc, textTable, writeSection } from '../core/section.mjs';
 import { buildAndServePage } from '../lib/build-page.mjs';
 import { ask, bounded, chromiumPath, launchChromium, requireChromium, sleep } from '../lib/chromium.mjs';
-import { describeMachine } from '../react/machine.mjs';
+import { describeMachine } from '../lib/machine.mjs';
 import { startStreamServer } from '../react/stream-server.mjs';
 
 const WHO = 'bench:soak';

@@ -4,6 +4,7 @@ import { EMPTY_METRICS, INITIAL_CONNECTION_STATE } from '@socketboard/core';
 import type { ConnectionState, MetricsSnapshot } from '@socketboard/core';
 import { useConnectionMetrics, useConnectionStatus } from '@socketboard/react';
 import { cx } from '../cx';
+import { CardHeader } from './card-header';
 import { formatDuration, formatTime, formatValue } from '../format';
 import { ConnectionStatus } from './connection-status';
 
@@ -65,14 +66,9 @@ function Panel({
       data-state={state.status}
       {...rest}
     >
-      <div className="sb-card__header">
-        <div className="sb-card__heading">
-          <div className="sb-card__title" id={titleId}>
-            {title}
-          </div>
-        </div>
+      <CardHeader titleId={titleId} title={title}>
         <ConnectionStatus status={state.status} nextRetryAt={state.nextRetryAt} online={state.online} />
-      </div>
+      </CardHeader>
       <dl className="sb-stats">
         <Stat label="Round trip" value={f(m.rttMs, 'ms')} sub={`p95 ${f(m.rttP95Ms, 'ms')}`} />
         <Stat label="Messages in" value={f(m.messagesInPerSec, 'msgps')} sub={`${f(m.messagesIn, 'short')} total`} />

@@ -13,6 +13,7 @@ import { LiveLog } from '../live-log';
 import type { LiveLogView } from '../live-log';
 import { toTime } from '../time';
 import { ChartState } from './chart-state';
+import { CardHeader } from './card-header';
 import { errorMessage } from './error-text';
 import type { ErrorProp } from './error-text';
 import { mergeRefs } from './merge-refs';
@@ -191,20 +192,13 @@ function renderLog<T>(
   return (
     <div ref={ref} className={cx('sb-card', 'sb-log', className)} data-state={state} {...rest}>
       {(title !== undefined || showControls) && (
-        <div className="sb-card__header">
-          <div className="sb-card__heading">
-            {title !== undefined && (
-              <div className="sb-card__title" id={ids.title}>
-                {title}
-              </div>
-            )}
-          </div>
+        <CardHeader titleId={ids.title} title={title}>
           {showControls && (
             <div className="sb-card__controls">
               <PauseToggle paused={paused} onPausedChange={setPaused} />
             </div>
           )}
-        </div>
+        </CardHeader>
       )}
       <div className="sb-log__body">
         {state === 'loading' || state === 'empty' || state === 'error' ? (

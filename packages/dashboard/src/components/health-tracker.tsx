@@ -2,6 +2,7 @@ import { forwardRef, useCallback, useId, useState, useSyncExternalStore } from '
 import type { ForwardedRef, HTMLAttributes, ReactElement, ReactNode } from 'react';
 import { useSocket } from '@socketboard/react';
 import { cx } from '../cx';
+import { CardHeader } from './card-header';
 import { formatDuration, formatTime, formatValue } from '../format';
 import { HealthHistory, uptimeRatio } from '../health-history';
 import type { HealthBlock, HealthBlockState } from '../health-history';
@@ -65,14 +66,9 @@ function Tracker({
       data-state={current}
       {...rest}
     >
-      <div className="sb-card__header">
-        <div className="sb-card__heading">
-          <div className="sb-card__title" id={titleId}>
-            {title}
-          </div>
-        </div>
+      <CardHeader titleId={titleId} title={title}>
         <div className="sb-tracker__summary">{percent ?? '–'}</div>
-      </div>
+      </CardHeader>
       <div className="sb-tracker__blocks" role="img" aria-label={summary}>
         {blocks.map((block, i) => (
           <span

@@ -21,6 +21,7 @@ import type { LiveSeries, LiveSeriesView } from '../live-series';
 import { resolveSteps, stepLabel } from '../thresholds';
 import type { ResolvedStep, Thresholds } from '../thresholds';
 import { ChartState } from './chart-state';
+import { CardHeader } from './card-header';
 import { errorMessage } from './error-text';
 import type { ErrorProp } from './error-text';
 import { Legend } from './legend';
@@ -285,22 +286,14 @@ function renderTimeSeries<T>(
       {...rest}
     >
       {(title !== undefined || description !== undefined || showControls) && (
-        <div className="sb-card__header">
-          <div className="sb-card__heading">
-            {title !== undefined && (
-              <div className="sb-card__title" id={titleId}>
-                {title}
-              </div>
-            )}
-            {description !== undefined && <div className="sb-card__description">{description}</div>}
-          </div>
+        <CardHeader titleId={titleId} title={title} description={description}>
           {showControls && (
             <div className="sb-card__controls">
               <TimeWindowSelect value={windowMs} onValueChange={setWindowMs} options={windowOptions} />
               <PauseToggle paused={paused} onPausedChange={setPaused} />
             </div>
           )}
-        </div>
+        </CardHeader>
       )}
       <div className="sb-time-series__body" ref={bodyRef} style={{ height }}>
         <div className="sb-time-series__plot" role="img" aria-label={summary}>

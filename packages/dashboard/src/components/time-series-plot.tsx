@@ -117,6 +117,19 @@ export const TimeSeriesPlot = memo(function TimeSeriesPlot(props: TimeSeriesPlot
   const bandEdge = (v: number) =>
     Number.isFinite(v) ? v : v < 0 ? (lo === Infinity ? 0 : lo) - reach : (hi === -Infinity ? 0 : hi) + reach;
 
+  // What a streaming series is, drawn as a line or an area: no animation, no dots, a fixed stroke.
+  const series = (category: string, i: number) => ({
+    dataKey: category,
+    name: category,
+    type: curve,
+    stroke: colors[i],
+    strokeWidth: 1.75,
+    dot: false,
+    activeDot: { r: 3, strokeWidth: 0 },
+    isAnimationActive: false,
+    connectNulls,
+  });
+
   const children = (
     <>
       {showGrid && <CartesianGrid vertical={false} stroke="var(--sb-grid)" strokeDasharray="3 3" />}
@@ -197,17 +210,9 @@ export const TimeSeriesPlot = memo(function TimeSeriesPlot(props: TimeSeriesPlot
         {categories.map((category, i) => (
           <Area
             key={category}
-            dataKey={category}
-            name={category}
-            type={curve}
-            stroke={colors[i]}
-            strokeWidth={1.75}
+            {...series(category, i)}
             fill={`url(#${gradientId}-${i})`}
             stackId={stacked ? 'stack' : undefined}
-            dot={false}
-            activeDot={{ r: 3, strokeWidth: 0 }}
-            isAnimationActive={false}
-            connectNulls={connectNulls}
           />
         ))}
       </AreaChart>
@@ -217,18 +222,7 @@ export const TimeSeriesPlot = memo(function TimeSeriesPlot(props: TimeSeriesPlot
     <LineChart width={width} height={height} data={data} margin={MARGIN} accessibilityLayer={false}>
       {children}
       {categories.map((category, i) => (
-        <Line
-          key={category}
-          dataKey={category}
-          name={category}
-          type={curve}
-          stroke={colors[i]}
-          strokeWidth={1.75}
-          dot={false}
-          activeDot={{ r: 3, strokeWidth: 0 }}
-          isAnimationActive={false}
-          connectNulls={connectNulls}
-        />
+        <Line key={category} {...series(category, i)} />
       ))}
     </LineChart>
   );
