@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HealthHistory, healthOf, uptimeRatio } from './health-history';
+import { HealthHistory, healthOf, healthOfState, uptimeRatio } from './health-history';
 
 describe('HealthHistory', () => {
   it('cuts transitions into blocks that are up, down, degraded or unknown', () => {
@@ -43,14 +43,13 @@ describe('HealthHistory', () => {
     expect(history.size).toBe(16);
   });
 
-  it('counts connecting before the first open as unknown, and retries or later connects as down', () => {
-    const history = new HealthHistory();
-    history.recordStatus('connecting', 0);
-    history.recordStatus('reconnecting', 1_000);
-    history.recordStatus('open', 2_000);
-    history.recordStatus('closed', 3_000);
-    history.recordStatus('connecting', 4_000);
-    expect(history.toArray().map((t) => t.health)).toEqual(['unknown', 'down', 'up', 'unknown', 'down']);
+  it('reads an outage from the connection state: a first connect is unknown, retries after a drop are down', () => {
+    expect(healthOfState({ status: 'connecting', downSince: undefined })).toBe('unknown');
+    expect(healthOfState({ status: 'reconnecting', downSince: 1_000 })).toBe('down');
+    expect(healthOfState({ status: 'connecting', downSince: 1_000 })).toBe('down');
+    expect(healthOfState({ status: 'failed', downSince: 1_000 })).toBe('down');
+    expect(healthOfState({ status: 'open', downSince: undefined })).toBe('up');
+    expect(healthOfState({ status: 'closed', downSince: undefined })).toBe('unknown');
   });
 
   it('maps statuses: open is up, trying or failed is down, idle and closed are unknown', () => {

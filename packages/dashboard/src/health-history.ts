@@ -1,5 +1,5 @@
 import { RingBuffer } from '@socketboard/core';
-import type { ConnectionStatus } from '@socketboard/core';
+import type { ConnectionState, ConnectionStatus } from '@socketboard/core';
 
 /** Whether the link was usable: `unknown` covers time nobody asked for a connection (idle, closed by the app). */
 export type Health = 'up' | 'down' | 'unknown';
@@ -34,6 +34,16 @@ export function healthOf(status: ConnectionStatus): Health {
   }
 }
 
+/**
+ * Health from the connection's state, using its notion of an outage (`downSince`): up when open, down
+ * from the first drop (or failed first attempt) until the next open, unknown otherwise — idle, closed by
+ * the app, and a page's first connect, which is not an outage.
+ */
+export function healthOfState(state: Pick<ConnectionState, 'status' | 'downSince'>): Health {
+  if (state.status === 'open') return 'up';
+  return state.downSince === undefined ? 'unknown' : 'down';
+}
+
 /** Default transitions kept: far more than any tracker shows, still a few kilobytes. */
 export const DEFAULT_HEALTH_CAPACITY = 1024;
 
@@ -44,7 +54,6 @@ export const DEFAULT_HEALTH_CAPACITY = 1024;
 export class HealthHistory {
   private readonly transitions: RingBuffer<HealthTransition>;
   private changes = 0;
-  private everUp = false;
 
   constructor(capacity = DEFAULT_HEALTH_CAPACITY) {
     this.transitions = new RingBuffer<HealthTransition>(capacity);
@@ -70,16 +79,6 @@ export class HealthHistory {
     if (last !== undefined && last.health === health) return;
     this.transitions.push({ at: last === undefined ? at : Math.max(at, last.at), health });
     this.changes++;
-  }
-
-  /**
-   * Records the connection's status at `at`. The page's first connect is not an outage: `connecting`
-   * before the link was ever open counts as unknown, while retries after a failed first attempt
-   * (`reconnecting`) count as down.
-   */
-  recordStatus(status: ConnectionStatus, at: number): void {
-    if (status === 'open') this.everUp = true;
-    this.record(status === 'connecting' && !this.everUp ? 'unknown' : healthOf(status), at);
   }
 
   /** The transitions kept, oldest first. */

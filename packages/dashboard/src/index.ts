@@ -53,7 +53,7 @@ export { LiveLog } from './live-log';
 export type { LiveLogOptions, LiveLogView, LogEntry } from './live-log';
 export { downsampleIndices, lttbIndices, minMaxIndices, arraySource } from './downsample';
 export type { DownsampleMethod, DownsampleSource } from './downsample';
-export { HealthHistory, healthBlocks, healthOf, uptimeRatio } from './health-history';
+export { HealthHistory, healthBlocks, healthOf, healthOfState, uptimeRatio } from './health-history';
 export type { Health, HealthBlock, HealthBlockState, HealthTransition } from './health-history';
 export { freshness, DEFAULT_STALE_AFTER_MS } from './freshness';
 export type { Freshness } from './freshness';

@@ -4,7 +4,7 @@ import { useSocket } from '@socketboard/react';
 import { cx } from '../cx';
 import { CardHeader } from './card-header';
 import { formatDuration, formatTime, formatValue } from '../format';
-import { HealthHistory, uptimeRatio } from '../health-history';
+import { HealthHistory, healthOfState, uptimeRatio } from '../health-history';
 import type { HealthBlock, HealthBlockState } from '../health-history';
 import { useNow } from '../hooks/use-now';
 
@@ -115,7 +115,7 @@ function ConnectedTracker({
   const subscribe = useCallback(
     (notify: () => void) => {
       const record = () => {
-        history.recordStatus(connection.store.getState().status, Date.now());
+        history.record(healthOfState(connection.store.getState()), Date.now());
         notify();
       };
       record();
