@@ -115,7 +115,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     });
   });
 
-  // A first subscription gets no replay, so a page loads what happened before it from GET /api/events.
+  // The socket's replay reaches back 5 minutes (`since: 0`); GET /api/events keeps the last 100 events
+  // whatever their age, so a page opened on a quiet server still shows what happened.
   const recentEvents: DemoEvent[] = [];
   let eventCount = 0;
   const publishEvent = (level: DemoEventLevel, source: string, message: string): void => {

@@ -7,9 +7,10 @@ import { fetchRecentEvents } from './api';
 const MAX_EVENTS = 200;
 
 /**
- * History over HTTP, then live over the socket: a first subscription gets no replay, so once the
- * `events` channel is subscribed (nothing can slip between the two) the events from before the page
- * loaded are fetched and merged by id. After a reconnect the channel's replay brings what was missed.
+ * History over HTTP, then live over the socket: the server's replay (`since: 0`) reaches back only 5
+ * minutes, and events are rare, so once the `events` channel is subscribed (nothing can slip between
+ * the two) the last 100 events are fetched and merged by id. After a reconnect the channel's replay
+ * brings what was missed.
  */
 export function useEventFeed(): readonly EventLogItem[] {
   const [events, setEvents] = useState<readonly DemoEvent[]>([]);
